@@ -1,0 +1,1 @@
+"""The domain: pure rules of the complaint loop. Standard library only."""
