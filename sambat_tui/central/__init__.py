@@ -1,0 +1,1 @@
+"""The central server: intake, routing, SLA clocks, roles, the change feed, Open311."""

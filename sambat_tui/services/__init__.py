@@ -1,0 +1,1 @@
+"""The only door the UI uses: each user action becomes one store transaction plus an outbox mutation."""

@@ -1,0 +1,1 @@
+"""The local SQLite cache: schema, migrations, repositories, full-text search, keyset paging."""

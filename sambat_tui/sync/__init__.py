@@ -1,0 +1,1 @@
+"""The /v1 client and the sync engine: pull the change feed, push the outbox."""
