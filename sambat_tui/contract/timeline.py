@@ -33,8 +33,8 @@ class Disposition(WireModel):
     kind: DispositionKind
     from_agency_id: Identifier | None = None
     from_desk_id: Identifier | None = None
-    to_agency_id: Identifier | None = None
-    """Null for ``return`` (back to the coordinator's triage) and when escalating an unrouted complaint."""
+    to_agency_id: Identifier
+    """Every disposition lands at an agency: a return at the coordinator's, an escalation at its own."""
     to_desk_id: Identifier | None = None
     to_user_id: Identifier | None = None
     reason: Text

@@ -1,0 +1,134 @@
+"""Every error answer is RFC 9457 problem+json with a stable code, including FastAPI's and Starlette's own."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sambat_tui.contract import PROBLEM_KINDS, PROBLEM_MEDIA_TYPE, ProblemCode, problem_type
+
+log = logging.getLogger(__name__)
+
+_CODE_OF_STATUS: dict[int, ProblemCode] = {
+    400: ProblemCode.VALIDATION_FAILED,
+    401: ProblemCode.UNAUTHENTICATED,
+    403: ProblemCode.FORBIDDEN,
+    404: ProblemCode.NOT_FOUND,
+    405: ProblemCode.METHOD_NOT_ALLOWED,
+    422: ProblemCode.VALIDATION_FAILED,
+    429: ProblemCode.RATE_LIMITED,
+}
+
+
+class ApiProblem(Exception):
+    """Raised anywhere below a route to answer with a problem; ``extra`` members join the body."""
+
+    def __init__(
+        self,
+        code: ProblemCode,
+        detail: str,
+        *,
+        extra: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.extra = dict(extra or {})
+        self.headers = dict(headers or {})
+
+    @property
+    def status(self) -> int:
+        return PROBLEM_KINDS[self.code].status
+
+
+def problem_body(code: ProblemCode, detail: str, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    kind = PROBLEM_KINDS[code]
+    body: dict[str, Any] = {
+        "type": problem_type(code),
+        "title": kind.title,
+        "status": kind.status,
+        "detail": detail,
+        "code": code.value,
+        "title_en": kind.title_en,
+    }
+    body.update(extra or {})
+    return body
+
+
+def problem_response(
+    code: ProblemCode,
+    detail: str,
+    *,
+    extra: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    status: int | None = None,
+) -> Response:
+    body = problem_body(code, detail, extra)
+    if status is not None:
+        body["status"] = status
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if code is ProblemCode.UNAUTHENTICATED:
+        headers = {"WWW-Authenticate": 'Bearer realm="sambat"', **(headers or {})}
+    return Response(content, status_code=body["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """Where and what, without echoing the input: it may be personal data or text that cannot be encoded."""
+    return [
+        {
+            "loc": [str(part) for part in error.get("loc", ())],
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
+        for error in errors
+    ]
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    async def on_problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiProblem)
+        return problem_response(exc.code, exc.detail, extra=exc.extra, headers=exc.headers)
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        errors = validation_errors(exc.errors())
+        where = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:5])
+        return problem_response(
+            ProblemCode.VALIDATION_FAILED,
+            f"Permintaan tidak valid / invalid request: {where}",
+            extra={"errors": errors},
+        )
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400:
+            # Starlette's only 400 is a body that is not decodable (e.g. invalid UTF-8): a validation failure.
+            return problem_response(
+                ProblemCode.VALIDATION_FAILED,
+                "Isi permintaan bukan JSON UTF-8 yang sah / the body is not valid UTF-8 JSON",
+            )
+        code = _CODE_OF_STATUS.get(exc.status_code)
+        if code is None:
+            code = ProblemCode.INTERNAL_ERROR if exc.status_code >= 500 else ProblemCode.VALIDATION_FAILED
+            return problem_response(code, str(exc.detail), headers=exc.headers, status=exc.status_code)
+        detail = str(exc.detail)
+        if exc.status_code == 404:
+            detail = f"Tidak ada sumber daya di {request.url.path} / no resource at {request.url.path}"
+        return problem_response(code, detail, headers=exc.headers)
+
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(ProblemCode.INTERNAL_ERROR, "Kesalahan tak terduga / unexpected error")
+
+    app.add_exception_handler(ApiProblem, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_crash)
