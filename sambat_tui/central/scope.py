@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sambat_tui.central.records import ScopeKey
-from sambat_tui.contract import User
+from sambat_tui.contract import Complaint, User
 from sambat_tui.domain import transitions as rules
 from sambat_tui.domain.model import Role, Visibility
 
@@ -39,6 +39,9 @@ class Scope:
     @property
     def is_empty(self) -> bool:
         return not self.everything and self.agency_id is None and not self.desk_ids and self.user_id is None
+
+    def matches_complaint(self, complaint: Complaint) -> bool:
+        return self.matches(ScopeKey.of(complaint))
 
     def matches(self, key: ScopeKey) -> bool:
         if self.everything:

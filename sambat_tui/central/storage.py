@@ -84,7 +84,7 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+def _connect(path: Path, *, read_only: bool, auto_checkpoint: bool = True) -> sqlite3.Connection:
     # isolation_level=None: transactions are begun and ended explicitly, so a read is one snapshot.
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
     conn.row_factory = sqlite3.Row
@@ -96,6 +96,8 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
         if str(mode).lower() != "wal":
             raise StorageError(f"could not switch {path} to WAL (journal_mode is {mode})")
         conn.execute("PRAGMA synchronous = FULL")
+        if not auto_checkpoint:
+            conn.execute("PRAGMA wal_autocheckpoint = 0")
     return conn
 
 
@@ -829,9 +831,9 @@ class WriteTx(ReadTx):
 class Storage:
     """One SQLite database: one writer connection behind a lock, a pool of reader connections."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, auto_checkpoint: bool = True) -> None:
         self.path = path
-        self._writer = _connect(path, read_only=False)
+        self._writer = _connect(path, read_only=False, auto_checkpoint=auto_checkpoint)
         self._write_lock = threading.Lock()
         self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._all_readers: list[sqlite3.Connection] = []
@@ -839,14 +841,19 @@ class Storage:
         self._closed = False
 
     @classmethod
-    def open(cls, data_dir: Path) -> Storage:
-        """Open (creating if needed) the database in ``data_dir``; the directory is 0700, the file 0600."""
+    def open(cls, data_dir: Path, *, auto_checkpoint: bool = True) -> Storage:
+        """Open (creating if needed) the database in ``data_dir``; the directory is 0700, the file 0600.
+
+        ``auto_checkpoint=False`` is for a short-lived side process (the CLI next to a running server): it
+        leaves checkpoints to the server, since SQLite before 3.51.3 can corrupt a WAL database when two
+        connections write and checkpoint at the same moment.
+        """
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = data_dir / DB_FILENAME
         if not path.exists():
             # Created before SQLite opens it, so the file (and its -wal and -shm) never exist world-readable.
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        return cls(path)
+        return cls(path, auto_checkpoint=auto_checkpoint)
 
     # migrations
 

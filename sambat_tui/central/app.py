@@ -1,0 +1,61 @@
+"""The FastAPI application of the central server: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+import sambat_tui
+from sambat_tui.central.bootstrap import ensure_initialised
+from sambat_tui.central.context import Context, Settings
+from sambat_tui.central.jobs import JobRunner
+from sambat_tui.central.problems import install_problem_handlers
+from sambat_tui.central.routes import acts, changes, complaints, directory
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Open and migrate the database, load the reference data on first start, and build the app.
+
+    The app's ``state.context`` holds the storage and the rest; the SLA jobs run in the background while the
+    app's lifespan runs (when ``settings.job_interval_seconds`` is set). Shutting the lifespan down closes the
+    database; an app used without its lifespan is closed with ``app.state.context.storage.close()``.
+    """
+    context = Context.open(settings)
+    try:
+        ensure_initialised(
+            context.storage,
+            settings.reference,
+            context.now(),
+            coordinator_agency_id=settings.coordinator_agency_id,
+            with_standard_users=settings.standard_users,
+        )
+    except BaseException:
+        context.storage.close()
+        raise
+    interval = settings.job_interval_seconds
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runner = JobRunner(context, interval) if interval is not None else None
+        if runner is not None:
+            runner.start()
+        try:
+            yield
+        finally:
+            if runner is not None:
+                runner.stop()
+            context.storage.close()
+
+    app = FastAPI(
+        title="sambat-central",
+        version=sambat_tui.__version__,
+        summary="Central API of the SAMBAT citizen-complaint system",
+        lifespan=lifespan,
+    )
+    app.state.context = context
+    install_problem_handlers(app)
+    for module in (directory, changes, complaints, acts):
+        app.include_router(module.router)
+    return app

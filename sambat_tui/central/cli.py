@@ -1,0 +1,182 @@
+"""``sambat-central``: serve the API, issue tokens, list users, migrate; ``seed`` is filled by the seeder.
+
+Every command takes ``--data-dir`` (default: the platform's user data directory for "sambat-central"); each
+one migrates the database first, and all but ``migrate`` load the reference data and the standard users into
+a database that has none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from sambat_tui.central.auth import new_token, token_hash
+from sambat_tui.central.bootstrap import ensure_initialised
+from sambat_tui.central.context import Settings, utc_now
+from sambat_tui.central.storage import Storage, StorageError
+
+SEED_MODULE = "sambat_tui.central.seed"
+"""The seeder's hook: a module with ``configure_parser(parser)`` and ``run(args) -> int``."""
+
+EXIT_USAGE = 2
+
+
+def _out(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
+def _err(line: str) -> None:
+    sys.stderr.write(f"sambat-central: {line}\n")
+
+
+def _default_data_dir() -> Path:
+    return Path(user_data_dir("sambat-central"))
+
+
+def _open(data_dir: Path, *, initialise: bool = True) -> Storage:
+    # A side process: the running server (if any) does the checkpoints.
+    storage = Storage.open(data_dir, auto_checkpoint=False)
+    try:
+        storage.migrate()
+        if initialise:
+            settings = Settings(data_dir=data_dir, router=None)
+            ensure_initialised(
+                storage, settings.reference, utc_now(), coordinator_agency_id=settings.coordinator_agency_id
+            )
+    except BaseException:
+        storage.close()
+        raise
+    return storage
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sambat_tui.central.app import create_app
+
+    settings = Settings(data_dir=args.data_dir, job_interval_seconds=args.job_interval)
+    app = create_app(settings)
+    _err(f"data in {args.data_dir}, listening on http://{args.host}:{args.port}")
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _token_create(args: argparse.Namespace) -> int:
+    storage = _open(args.data_dir)
+    try:
+        with storage.read() as tx:
+            user = tx.user(args.user)
+        if user is None:
+            _err(f"unknown user {args.user!r}; `sambat-central users --data-dir {args.data_dir}` lists them")
+            return EXIT_USAGE
+        token = new_token()
+        with storage.write(utc_now()) as tx:
+            tx.add_token(token_hash(token), user.id)
+    finally:
+        storage.close()
+    _out(token)
+    return 0
+
+
+def _users(args: argparse.Namespace) -> int:
+    storage = _open(args.data_dir)
+    try:
+        with storage.read() as tx:
+            users = tx.users()
+    finally:
+        storage.close()
+    width = max((len(u.id) for u in users), default=2)
+    for user in users:
+        roles = ",".join(r.value for r in user.roles)
+        _out(
+            f"{user.id:<{width}}  {roles:<14}  {user.agency_id or '-':<16}  {' '.join(user.desk_ids) or '-'}"
+        )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    storage = _open(args.data_dir, initialise=False)
+    try:
+        version = storage.schema_version()
+    finally:
+        storage.close()
+    _err(f"schema at version {version}")
+    return 0
+
+
+def _seed_unavailable(args: argparse.Namespace) -> int:
+    _err(f"seeding is not available yet ({SEED_MODULE} does not exist in this installation)")
+    return EXIT_USAGE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=_default_data_dir(),
+        help="directory of the database (default: %(default)s)",
+    )
+    parser = argparse.ArgumentParser(prog="sambat-central", description="The SAMBAT central API server.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", parents=[common], help="run the API server")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default: %(default)s)")
+    serve.add_argument(
+        "--job-interval", type=float, default=60.0, help="seconds between SLA job runs (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    serve.set_defaults(run=_serve)
+
+    token = commands.add_parser("token", help="manage bearer tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = token_commands.add_parser("create", parents=[common], help="print a new token for a user")
+    create.add_argument("--user", required=True, help="user id, e.g. operator.dpuprpkp")
+    create.set_defaults(run=_token_create)
+
+    users = commands.add_parser("users", parents=[common], help="list the users")
+    users.set_defaults(run=_users)
+
+    migrate = commands.add_parser("migrate", parents=[common], help="bring the database schema up to date")
+    migrate.set_defaults(run=_migrate)
+
+    seed = commands.add_parser("seed", parents=[common], help="fill the database with realistic data")
+    if importlib.util.find_spec(SEED_MODULE) is not None:
+        seeder = importlib.import_module(SEED_MODULE)
+        seeder.configure_parser(seed)
+        seed.set_defaults(run=seeder.run)
+    else:
+        seed.set_defaults(run=_seed_unavailable)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.run is not _seed_unavailable:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    try:
+        code: int = args.run(args)
+    except StorageError as error:
+        _err(f"{error}")
+        return 1
+    except BrokenPipeError:
+        # The reader went away (`sambat-central users | head`): point stdout at /dev/null so that the
+        # interpreter's final flush does not fail too (the recipe of Python's signal documentation).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""The change feed: scope-aware pages of the change log behind an opaque cursor.
+
+For each log row the caller gets an upsert when the row's scope matches theirs, an evict when only the
+previous scope did (the complaint left them), and nothing otherwise; timeline entries follow their
+complaint's scope; reference entities go to everyone. Rows are served only up to the storage's watermark.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+
+from sambat_tui.central.context import Context
+from sambat_tui.central.problems import ApiProblem
+from sambat_tui.central.records import FeedRow
+from sambat_tui.central.scope import Scope
+from sambat_tui.contract import REFERENCE_ENTITIES, ChangeOp, Entity, ProblemCode, User
+
+_CURSOR_TEXT = re.compile(r"^([0-9a-f]{1,64})\.(0|[1-9][0-9]{0,18})$")
+_REFERENCE = frozenset(e.value for e in REFERENCE_ENTITIES)
+
+
+def encode_cursor(epoch: str, seq: int) -> str:
+    return base64.urlsafe_b64encode(f"{epoch}.{seq}".encode("ascii")).decode("ascii").rstrip("=")
+
+
+def _bad_cursor(detail: str) -> ApiProblem:
+    return ApiProblem(
+        ProblemCode.VALIDATION_FAILED,
+        f"Kursor tidak dikenal / unrecognised cursor: {detail}",
+        extra={"errors": [{"loc": ["query", "cursor"], "msg": detail, "type": "value_error"}]},
+    )
+
+
+def decode_cursor(cursor: str) -> tuple[str, int]:
+    """(epoch, seq) from a cursor this server made; 422 for anything else."""
+    if len(cursor) > 120 or not re.fullmatch(r"[A-Za-z0-9_-]+", cursor):
+        raise _bad_cursor("not a cursor from this server")
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise _bad_cursor("not a cursor from this server") from None
+    match = _CURSOR_TEXT.fullmatch(text)
+    if match is None:
+        raise _bad_cursor("not a cursor from this server")
+    return match.group(1), int(match.group(2))
+
+
+def _op_for(scope: Scope, row: FeedRow) -> ChangeOp | None:
+    if row.entity in _REFERENCE:
+        return ChangeOp.UPSERT
+    if scope.matches(row.scope):
+        return ChangeOp.UPSERT
+    if row.entity == Entity.COMPLAINT.value and scope.matches(row.prev_scope):
+        return ChangeOp.EVICT
+    return None
+
+
+def _change_json(row: FeedRow, op: ChangeOp) -> str:
+    # The stored entity JSON is spliced in as written: no parse, no re-encoding, byte-exact text.
+    data = row.data if op is ChangeOp.UPSERT and row.data is not None else "null"
+    return (
+        f'{{"seq":{row.seq},"entity":{json.dumps(row.entity)},"id":{json.dumps(row.entity_id)},'
+        f'"op":"{op.value}","version":{row.version},"data":{data}}}'
+    )
+
+
+def changes_page(context: Context, user: User, cursor: str | None, limit: int) -> str:
+    """The JSON of one ``ChangePage``. 410 when the cursor is from before a compaction or another database."""
+    scope = Scope.of(user)
+    with context.storage.read() as tx:
+        state = tx.feed_state()
+        after = 0
+        if cursor:
+            epoch, after = decode_cursor(cursor)
+            if epoch != state.epoch:
+                raise ApiProblem(
+                    ProblemCode.CURSOR_EXPIRED,
+                    "Kursor berasal dari basis data lain; unduh ulang dari awal / "
+                    "the cursor is from another database; bootstrap again",
+                )
+            if after < state.min_seq:
+                raise ApiProblem(
+                    ProblemCode.CURSOR_EXPIRED,
+                    "Log perubahan sudah dipadatkan melewati kursor ini; unduh ulang dari awal / "
+                    "the change log was compacted past this cursor; bootstrap again",
+                )
+            if after > state.watermark:
+                raise _bad_cursor("ahead of the change log")
+        rows = tx.feed_rows(scope, after=after, upto=state.watermark, limit=limit)
+    parts = [_change_json(row, op) for row in rows if (op := _op_for(scope, row)) is not None]
+    if len(rows) == limit and rows[-1].seq < state.watermark:
+        position, has_more = rows[-1].seq, True
+    else:
+        position, has_more = state.watermark, False
+    more = "true" if has_more else "false"
+    return (
+        '{"changes":[' + ",".join(parts) + "],"
+        f'"next_cursor":"{encode_cursor(state.epoch, position)}","has_more":{more}}}'
+    )
