@@ -1,0 +1,206 @@
+"""A small window of inbox rows around the viewport, fetched page by page with opaque keyset cursors.
+
+The inbox may hold a million cached complaints; the list never asks for a row number, only for the page
+before or after a cursor the service gave it. The window keeps whole pages (so it always holds the cursor to
+fetch what lies beyond either end) and drops the page farthest from the viewport when it grows past
+``max_rows``.
+
+Cursor semantics assumed from the keyset API: ``page.before`` fetches the rows preceding the page's first
+row, ``page.after`` the rows following its last row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from sambat_tui.ui.ports import InboxPage, InboxRow
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """One query of the inbox (tab, filter, sort) as four page fetchers."""
+
+    first: Callable[[int], InboxPage]
+    last: Callable[[int], InboxPage]
+    after: Callable[[object, int], InboxPage]
+    before: Callable[[object, int], InboxPage]
+
+
+_EMPTY = InboxPage(rows=(), has_before=False, has_after=False, before=None, after=None)
+
+
+class RowWindow:
+    def __init__(self, source: PageSource, page_size: int = 60, max_rows: int = 240) -> None:
+        if page_size < 1 or max_rows < 2 * page_size:
+            raise ValueError("page_size must be >= 1 and max_rows at least two pages")
+        self.source = source
+        self.page_size = page_size
+        self.max_rows = max_rows
+        self._pages: list[InboxPage] = [_EMPTY]
+        self.rows: list[InboxRow] = []
+        self.cursor = 0
+        self.top = 0
+        self.height = 1
+        self.fetches = 0  # pages fetched, for tests and benchmarks
+
+    # -- what is known about the ends -------------------------------------------------------------------
+
+    @property
+    def has_before(self) -> bool:
+        return self._pages[0].has_before
+
+    @property
+    def has_after(self) -> bool:
+        return self._pages[-1].has_after
+
+    @property
+    def current(self) -> InboxRow | None:
+        return self.rows[self.cursor] if self.rows else None
+
+    def visible(self) -> list[InboxRow]:
+        return self.rows[self.top : self.top + self.height]
+
+    def index_of(self, row_id: str) -> int | None:
+        for index, row in enumerate(self.rows):
+            if row.id == row_id:
+                return index
+        return None
+
+    # -- loading ------------------------------------------------------------------------------------------
+
+    def _set(self, pages: list[InboxPage]) -> None:
+        self._pages = pages or [_EMPTY]
+        self.rows = [row for page in self._pages for row in page.rows]
+
+    def load_first(self) -> None:
+        self.fetches += 1
+        self._set([self.source.first(self.page_size)])
+        self.cursor = self.top = 0
+        self._fill_viewport()
+
+    def load_last(self) -> None:
+        self.fetches += 1
+        self._set([self.source.last(self.page_size)])
+        self.cursor = max(0, len(self.rows) - 1)
+        self.top = max(0, len(self.rows) - self.height)
+        self._fill_viewport()
+
+    def reload(self, keep_id: str | None = None) -> None:
+        """Fetch the window again from its first row on (rows may have changed or left the filter).
+
+        The cursor lands on ``keep_id`` when it is still there, else stays at the same position.
+        """
+        want = max(self.page_size, min(len(self.rows), self.max_rows))
+        first = self._pages[0]
+        page: InboxPage | None = None
+        if first.has_before and first.before is not None:
+            # The row just before the window gives a cursor from which the window's first row follows.
+            self.fetches += 1
+            previous = self.source.before(first.before, 1)
+            if previous.rows and previous.after is not None:
+                self.fetches += 1
+                page = self.source.after(previous.after, want)
+        if page is None:
+            self.fetches += 1
+            page = self.source.first(want)
+        old_cursor, old_top = self.cursor, self.top
+        self._set([page])
+        index = self.index_of(keep_id) if keep_id is not None else None
+        self.cursor = min(old_cursor if index is None else index, max(0, len(self.rows) - 1))
+        self.top = min(old_top, self.cursor)
+        self._fill_viewport()
+        self._scroll_to_cursor()
+
+    # -- moving -------------------------------------------------------------------------------------------
+
+    def resize(self, height: int) -> None:
+        self.height = max(1, height)
+        self._fill_viewport()
+        self._scroll_to_cursor()
+
+    def move_to(self, index: int) -> None:
+        """Put the cursor on window index ``index``, fetching pages past either end as needed."""
+        while index >= len(self.rows) and self.has_after:
+            # Walk the cursor along as pages come in, so the pages behind it can be dropped.
+            self.cursor = len(self.rows) - 1
+            self._scroll_to_cursor()
+            index -= self._fetch_after()
+        while index < 0 and self.has_before:
+            self.cursor = 0
+            self._scroll_to_cursor()
+            index += self._fetch_before()
+        self.cursor = max(0, min(index, len(self.rows) - 1))
+        self._scroll_to_cursor()
+        self._fill_viewport()
+
+    def move_by(self, delta: int) -> None:
+        self.move_to(self.cursor + delta)
+
+    def move_to_id(self, row_id: str) -> bool:
+        index = self.index_of(row_id)
+        if index is None:
+            return False
+        self.move_to(index)
+        return True
+
+    def _scroll_to_cursor(self) -> None:
+        if self.cursor < self.top:
+            self.top = self.cursor
+        elif self.cursor >= self.top + self.height:
+            self.top = self.cursor - self.height + 1
+        self.top = max(0, min(self.top, max(0, len(self.rows) - self.height)))
+
+    def _fill_viewport(self) -> None:
+        """Keep one viewport of rows beyond the visible ones, so the next move needs no fetch."""
+        while self.top + 2 * self.height > len(self.rows) and self.has_after:
+            self._fetch_after()
+        while self.top < self.height and self.has_before:
+            self._fetch_before()
+
+    # -- fetching -----------------------------------------------------------------------------------------
+
+    def _fetch_after(self) -> int:
+        """Append the next page; returns how many rows were dropped at the front."""
+        last = self._pages[-1]
+        self.fetches += 1
+        page = self.source.after(last.after, self.page_size) if last.after is not None else _EMPTY
+        if not page.rows:
+            self._pages[-1] = replace(last, has_after=False)
+            return 0
+        self._set([*self._pages, page])
+        return self._trim_front()
+
+    def _fetch_before(self) -> int:
+        """Prepend the previous page; returns how many rows were added at the front."""
+        first = self._pages[0]
+        self.fetches += 1
+        page = self.source.before(first.before, self.page_size) if first.before is not None else _EMPTY
+        if not page.rows:
+            self._pages[0] = replace(first, has_before=False)
+            return 0
+        added = len(page.rows)
+        self._set([page, *self._pages])
+        self.cursor += added
+        self.top += added
+        self._trim_back()
+        return added
+
+    def _trim_front(self) -> int:
+        dropped = 0
+        while len(self.rows) > self.max_rows and len(self._pages) > 1:
+            size = len(self._pages[0].rows)
+            if size > min(self.top, self.cursor) - self.height:
+                break  # the page holds rows on screen or the margin before them
+            self._set(self._pages[1:])
+            self.cursor -= size
+            self.top -= size
+            dropped += size
+        return dropped
+
+    def _trim_back(self) -> None:
+        while len(self.rows) > self.max_rows and len(self._pages) > 1:
+            size = len(self._pages[-1].rows)
+            if len(self.rows) - size < max(self.top + 2 * self.height, self.cursor + 1):
+                break  # the page holds rows on screen or the margin after them
+            self._set(self._pages[:-1])
