@@ -1,0 +1,291 @@
+"""Opening the cache file: permissions, pragmas, the one writer connection, read-only readers.
+
+Rules (ARCHITECTURE.md, "SQLite, carefully"):
+
+- The file is created ``0600`` *before* SQLite opens it, so its ``-wal`` and ``-shm`` (which SQLite creates
+  with the database's mode) are private too. An existing file is chmod-ed back to ``0600``.
+- WAL, ``synchronous=FULL`` (a power cut never loses an acknowledged commit), foreign keys on, a busy timeout.
+- Exactly one writer connection per file: a ``Store`` owns it, and a lock file (``<name>.lock``, held with
+  ``flock`` for the Store's life) refuses a second writer in this or any other process. SQLite 3.40, which
+  Python links here, can corrupt a WAL file when two connections write or checkpoint at once.
+- Readers open the file with ``mode=ro``: they can never write, and so never checkpoint either.
+
+Usage::
+
+    store = Store.open(path)                  # applies migrations
+    with store.transaction() as conn:          # BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error)
+        complaints.upsert_many(conn, items)
+        sync_state.set_cursor(conn, cursor)
+    with store.read() as conn:                 # one snapshot on this thread's read-only connection
+        page = inbox.page(conn, query, ctx)
+    store.close()
+
+The writer connection may be used from several threads (the UI's services and the sync worker): every use
+goes through ``transaction()``, which holds a lock for its duration. Repository functions take the
+connection as their first argument and never commit; the caller's transaction decides.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from sambat_tui.store.migrations import migrate
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: only the in-process guard below applies
+    fcntl = None  # type: ignore[assignment]
+
+FILE_MODE: Final = 0o600
+DIR_MODE: Final = 0o700
+BUSY_TIMEOUT_MS: Final = 10_000
+
+
+class StoreError(RuntimeError):
+    """The cache cannot be opened or used as it is."""
+
+
+class StoreLocked(StoreError):
+    """Another ``Store`` (in this or another process) already holds the writer for this file."""
+
+
+_open_paths: set[Path] = set()
+_open_paths_lock = threading.Lock()
+
+
+def _create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600, or bring an existing file (and its -wal/-shm) back to 0600."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        if not path.is_file():
+            raise StoreError(f"{path} exists and is not a regular file") from None
+        for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                if stat.S_IMODE(candidate.stat().st_mode) != FILE_MODE:
+                    candidate.chmod(FILE_MODE)
+        return
+    try:
+        # The umask may have taken bits away; 0600 exactly is what we want either way.
+        os.fchmod(fd, FILE_MODE)
+    finally:
+        os.close(fd)
+    # A -wal or -shm left beside a file that did not exist belongs to a deleted database: SQLite would
+    # replay that WAL into the new, empty file.
+    for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+
+
+def _lock_writer(path: Path) -> int:
+    resolved = path.resolve()
+    with _open_paths_lock:
+        if resolved in _open_paths:
+            raise StoreLocked(f"{path} is already open for writing in this process")
+        _open_paths.add(resolved)
+    lock_path = Path(f"{path}.lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError:
+        _release_path(resolved)
+        raise
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            _release_path(resolved)
+            raise StoreLocked(f"{path} is open for writing in another process") from None
+    return fd
+
+
+def _release_path(resolved: Path) -> None:
+    with _open_paths_lock:
+        _open_paths.discard(resolved)
+
+
+def connect_reader(path: Path) -> sqlite3.Connection:
+    """A new read-only connection to the cache at ``path`` (the caller closes it).
+
+    ``mode=ro`` keeps it from ever writing or checkpointing; ``isolation_level=None`` lets the caller group
+    reads into one snapshot with ``BEGIN`` / ``COMMIT`` (``Store.read()`` does that).
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+class Store:
+    """The cache file and the one writer connection to it. Make one with ``Store.open``."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock_fd: int) -> None:
+        self.path = path
+        self._conn = conn
+        self._lock_fd: int | None = lock_fd
+        self._write_lock = threading.RLock()
+        self._depth = 0
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._db: sqlite_utils.Database | None = None
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        """Open (creating it 0600 if needed) the cache at ``path``, take the writer lock, migrate.
+
+        Raises ``StoreLocked`` when another Store holds the file, ``StoreError`` when it cannot be used
+        (e.g. written by a newer version of the app).
+        """
+        path = Path(path)
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=DIR_MODE)
+        lock_fd = _lock_writer(path)
+        try:
+            _create_private(path)
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except BaseException:
+            os.close(lock_fd)
+            _release_path(path.resolve())
+            raise
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"could not switch {path} to WAL (journal_mode is {mode})")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn)
+        except BaseException:
+            conn.close()
+            os.close(lock_fd)
+            _release_path(path.resolve())
+            raise
+        return cls(path, conn, lock_fd)
+
+    # --- writing ----------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block in one write transaction on the writer connection and yield that connection.
+
+        ``BEGIN IMMEDIATE`` takes the write lock at once; the block commits when it ends and rolls back when
+        it raises. Nested use on the same thread becomes a savepoint (rolled back alone on error). Other
+        threads wait for the whole transaction to finish.
+        """
+        with self._write_lock:
+            conn = self._writer()
+            if self._depth:
+                name = f"sp{self._depth}"
+                conn.execute(f"SAVEPOINT {name}")
+                self._depth += 1
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+                    raise
+                else:
+                    conn.execute(f"RELEASE {name}")
+                finally:
+                    self._depth -= 1
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """A ``sqlite_utils.Database`` over the writer connection, for introspection and migrations.
+
+        Use it inside ``transaction()`` (it shares the writer connection and its lock discipline).
+        """
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self._writer(), recursive_triggers=False, execute_plugins=False)
+        return self._db
+
+    def checkpoint(self) -> None:
+        """Fold the WAL back into the database file (the writer does it; readers never do)."""
+        with self._write_lock:
+            self._writer().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """Yield this thread's read-only connection inside one read transaction (a consistent snapshot)."""
+        conn = self._reader()
+        if conn.in_transaction:  # nested read(): already inside this thread's snapshot
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def connect_reader(self) -> sqlite3.Connection:
+        """A new read-only connection that the caller owns and closes (e.g. for a child process's thread)."""
+        self._writer()
+        return connect_reader(self.path)
+
+    def _reader(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "reader", None)
+        if conn is None:
+            conn = self.connect_reader()
+            self._local.reader = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    def _writer(self) -> sqlite3.Connection:
+        if self._lock_fd is None:
+            raise StoreError(f"the store at {self.path} is closed")
+        return self._conn
+
+    # --- closing ----------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the readers this Store opened, then the writer (which checkpoints), then drop the lock."""
+        with self._write_lock:
+            if self._lock_fd is None:
+                return
+            with self._readers_lock:
+                for reader in self._readers:
+                    reader.close()
+                self._readers.clear()
+            self._conn.close()
+            os.close(self._lock_fd)
+            self._lock_fd = None
+            _release_path(self.path.resolve())
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
