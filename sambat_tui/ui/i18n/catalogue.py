@@ -84,7 +84,9 @@ def _placeholders(template: str, where: str) -> frozenset[str]:
                 f"{where}: placeholder {{{field}}} must be a plain name such as {{n}} (no index or attribute)"
             )
         if conversion is not None or (spec and "{" in spec):
-            raise CatalogueError(f"{where}: placeholder {{{field}}} may not use !conversions or nested fields")
+            raise CatalogueError(
+                f"{where}: placeholder {{{field}}} may not use !conversions or nested fields"
+            )
         names.add(field)
     return frozenset(names)
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from enum import StrEnum
 from functools import cache
-from numbers import Number
 
 from sambat_tui.domain.model import (
     Action,
@@ -38,8 +38,8 @@ from sambat_tui.ui.i18n.catalogue import Catalogue, Message, load_catalogue
 
 __all__ = [
     "DEFAULT_LANGUAGE",
-    "LANGUAGES",
     "ENUM_SECTIONS",
+    "LANGUAGES",
     "MessageError",
     "Translator",
     "UnknownLanguage",
@@ -116,7 +116,7 @@ class _KeepMissing(dict[str, object]):
 
 def _safe(value: object) -> object:
     # Numbers keep their format specs; anything else is shown as text, neutralised.
-    if isinstance(value, Number) and not isinstance(value, bool):
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return value
     return neutralise(value if isinstance(value, str) else str(value))
 
