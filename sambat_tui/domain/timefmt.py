@@ -15,9 +15,10 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Literal
 
-from sambat_tui.domain.calendar import JAKARTA
+from sambat_tui.domain.calendar import JAKARTA  # re-exported: the zone every time here is shown in
 
 __all__ = [
+    "JAKARTA",
     "LANGUAGES",
     "format_age",
     "format_date",
