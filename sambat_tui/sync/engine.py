@@ -1,0 +1,205 @@
+"""The sync engine: one run = who am I, (bootstrap,) pull, push, pull again.
+
+``run_once`` is blocking and meant for a worker thread (the UI) or the headless ``sambat-tui sync``. Every
+outcome is read back from the store, never kept in memory: a run that dies half-way leaves the cursor,
+the outbox states and the cache consistent, and the next run continues from there.
+
+1. ``GET /v1/me``: the online check, and the identity (roles can change on the server). A token of another
+   user than the cache's is refused: the cache and its outbox belong to one user.
+2. Bootstrap when there is no cursor: the reference lists, then the feed from an empty cursor.
+3. Pull the feed (``sync.pull``), push the outbox (``sync.push``), and when something was pushed pull once
+   more so the cache holds the server's view of it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import ValidationError
+
+from sambat_tui.contract import Me
+from sambat_tui.store import outbox, reference, sync_state
+from sambat_tui.store.db import Store
+from sambat_tui.store.outbox import OutboxState
+from sambat_tui.store.reference import RefEntity
+from sambat_tui.sync.backoff import Backoff
+from sambat_tui.sync.client import ApiClient
+from sambat_tui.sync.errors import ApiError, Offline, ProtocolError, SyncError
+from sambat_tui.sync.pull import REBOOTSTRAP_KEY, Puller, PullStats
+from sambat_tui.sync.push import Pusher, PushStats, PushStopped
+
+Phase = Literal["bootstrap", "pull", "push"]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    phase: Phase
+    done: int
+    """Changes pulled, or mutations settled, so far in this phase."""
+    total: int | None
+    """Known for the push (the mutations ready at its start); the feed has no total."""
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    online: bool
+    pulled: int
+    pushed: int
+    conflicts: int
+    """Mutations in conflict in the outbox after the run (a person has to look)."""
+    quarantined: int
+    """Records quarantined by this run."""
+    error: str | None
+    rebootstrapped: bool = False
+
+
+class IdentityMismatch(SyncError):
+    """The token belongs to another user than the one whose cache this is."""
+
+
+def stored_identity(store: Store) -> Me | None:
+    """The last ``/v1/me`` answer kept in the cache, or None before the first sync."""
+    with store.read() as conn:
+        raw = sync_state.get(conn, sync_state.SyncKey.ME)
+    if raw is None:
+        return None
+    try:
+        return Me.model_validate_json(raw)
+    except ValidationError:
+        return None
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: Store,
+        client: ApiClient,
+        *,
+        now: Callable[[], datetime] = utc_now,
+        backoff: Backoff | None = None,
+        page_size: int = 500,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.now = now
+        self._lock = threading.Lock()
+        self.puller = Puller(store, client, page_size=page_size)
+        self.pusher = Pusher(store, client, identity=self.identity, now=now, backoff=backoff)
+
+    def identity(self) -> Me | None:
+        return stored_identity(self.store)
+
+    # --- steps ---
+
+    def _refresh_identity(self) -> Me:
+        me = self.client.me()
+        with self.store.transaction() as conn:
+            known = sync_state.user_id(conn)
+            if known is not None and known != me.user.id:
+                raise IdentityMismatch(
+                    f"the token is for {me.user.id!r} but this cache belongs to {known!r}; "
+                    "sign in again with `sambat-tui login` or use another --profile"
+                )
+            sync_state.set_user_id(conn, me.user.id)
+            sync_state.set_server_url(conn, self.client.server_url)
+            sync_state.put(conn, sync_state.SyncKey.ME, me.model_dump_json(by_alias=True))
+        return me
+
+    def _needs_bootstrap(self) -> bool:
+        with self.store.read() as conn:
+            return sync_state.cursor(conn) is None and sync_state.get(conn, REBOOTSTRAP_KEY) is None
+
+    def _bootstrap_reference(self) -> None:
+        lists = (
+            (RefEntity.AGENCY, self.client.agencies()),
+            (RefEntity.DESK, self.client.desks()),
+            (RefEntity.CATEGORY, self.client.categories()),
+            (RefEntity.USER, self.client.users()),
+        )
+        with self.store.transaction() as conn:
+            for entity, items in lists:
+                reference.upsert_many(conn, entity, [i.model_dump(mode="json", by_alias=True) for i in items])
+
+    def conflicts(self) -> int:
+        with self.store.read() as conn:
+            return outbox.counts(conn)[OutboxState.CONFLICT]
+
+    # --- a run ---
+
+    def run_once(
+        self, progress: Callable[[SyncProgress], None] | None = None, *, retry_now: bool = False
+    ) -> SyncReport:
+        """One sync run; never raises for a network or server problem (the report says what happened).
+
+        ``retry_now`` makes failed mutations ready at once instead of at their backoff time (a sync the
+        person asked for).
+        """
+        with self._lock:
+            pulled = PullStats()
+            pushed = PushStats()
+
+            def on_pull(phase: Phase) -> Callable[[PullStats], None]:
+                def report(stats: PullStats) -> None:
+                    if progress is not None:
+                        progress(SyncProgress(phase, pulled.changes + stats.changes, None))
+
+                return report
+
+            def pull(phase: Phase) -> None:
+                stats = self.puller.pull(on_pull(phase))
+                pulled.changes += stats.changes
+                pulled.quarantined += stats.quarantined
+                pulled.conflicts += stats.conflicts
+                pulled.rebootstrapped = pulled.rebootstrapped or stats.rebootstrapped
+
+            error: str | None = None
+            online = True
+            try:
+                self._refresh_identity()
+                if self._needs_bootstrap():
+                    if progress is not None:
+                        progress(SyncProgress("bootstrap", 0, None))
+                    self._bootstrap_reference()
+                    pull("bootstrap")
+                else:
+                    pull("pull")
+                if retry_now:
+                    self.pusher.retry_failed_now()
+                with self.store.read() as conn:
+                    counted = outbox.counts(conn)
+                total = counted[OutboxState.PENDING] + counted[OutboxState.FAILED]
+
+                def on_push(stats: PushStats) -> None:
+                    if progress is not None:
+                        done = stats.sent + stats.failed + stats.conflicts
+                        progress(SyncProgress("push", done, max(total, done)))
+
+                self.pusher.push(on_push, pushed)
+                if pushed.sent:
+                    pull("pull")
+                with self.store.transaction() as conn:
+                    sync_state.set_last_sync_at(conn, self.now())
+            except PushStopped as stopped:
+                online = not isinstance(stopped.error, Offline)
+                error = stopped.reason
+            except Offline as offline:
+                online, error = False, f"offline: {offline}"
+            except (ApiError, ProtocolError, IdentityMismatch) as failure:
+                error = str(failure)
+            return SyncReport(
+                online=online,
+                pulled=pulled.changes,
+                pushed=pushed.sent,
+                conflicts=self.conflicts(),
+                quarantined=pulled.quarantined,
+                error=error,
+                rebootstrapped=pulled.rebootstrapped,
+            )

@@ -1,0 +1,285 @@
+"""Pulling the change feed into the cache, page by page.
+
+Each page and its ``next_cursor`` are written in one store transaction: after a crash the stored cursor is
+exactly where the stored data stops, and the pull resumes there. Memory stays flat whatever the size of the
+agency: one page is held at a time, and consecutive changes of one kind are written in one batch.
+
+- A change that breaks the contract (a lone surrogate, invalid UTF-8, a missing field, an unknown status)
+  is quarantined with its reason and the pull goes on.
+- ``evict``: the complaint left this user's scope; it is dropped with its timeline and its still-queued
+  mutations become conflicts (never silently dropped).
+- ``410 cursor_expired``: the server compacted its log past our cursor (or it is another database). The pull
+  walks the feed again from the beginning, keeping the cache meanwhile, and at the end evicts every cached
+  complaint the walk did not deliver (it left the scope while the log was compacted). The outbox is kept.
+  The walk's "seen" marks live in a TEMP table of the writer connection; if the process dies during the
+  walk, the next pull starts the walk over (``REBOOTSTRAP_KEY`` says one was under way).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sambat_tui.contract import (
+    Agency,
+    Category,
+    Change,
+    ChangeOp,
+    Complaint,
+    Desk,
+    Disposition,
+    Entity,
+    Update,
+    User,
+)
+from sambat_tui.store import complaints, outbox, quarantine, reference, sync_state, timeline
+from sambat_tui.store.db import Store
+from sambat_tui.store.reference import RefEntity
+from sambat_tui.sync import optimistic
+from sambat_tui.sync.client import ApiClient, FeedPage, Unparsed, validation_summary
+from sambat_tui.sync.errors import ApiError
+
+REBOOTSTRAP_KEY = "sync.rebootstrap"
+"""Set while a walk from the beginning after a 410 is under way."""
+SEEN_TABLE = "temp.sync_seen"
+EVICTED_REASON = (
+    "Pengaduan ini keluar dari lingkup Anda (dipindahkan ke meja, petugas atau instansi lain); perubahan ini "
+    "belum terkirim / the complaint left your scope (moved to another desk, person or agency) before this "
+    "change was sent"
+)
+
+_MODELS: dict[Entity, type[BaseModel]] = {
+    Entity.COMPLAINT: Complaint,
+    Entity.UPDATE: Update,
+    Entity.DISPOSITION: Disposition,
+    Entity.AGENCY: Agency,
+    Entity.DESK: Desk,
+    Entity.USER: User,
+    Entity.CATEGORY: Category,
+}
+_KEY_FIELD: dict[Entity, str] = {Entity.CATEGORY: "code"}
+
+
+@dataclass
+class PullStats:
+    pages: int = 0
+    changes: int = 0
+    evicted: int = 0
+    conflicts: int = 0
+    """Queued mutations turned into conflicts by evictions."""
+    quarantined: int = 0
+    rebootstrapped: bool = False
+
+
+def _envelope(change: Change) -> dict[str, Any]:
+    return change.model_dump(mode="json")
+
+
+def _quarantine_change(conn: sqlite3.Connection, change: Change, reason: str, stats: PullStats) -> None:
+    quarantine.put(conn, _envelope(change), reason, entity=change.entity.value, record_id=change.id)
+    stats.quarantined += 1
+
+
+def _checked(conn: sqlite3.Connection, change: Change, stats: PullStats) -> dict[str, Any] | None:
+    """The change's data when it fits its contract model and its id; else quarantined and None."""
+    if change.data is None:
+        _quarantine_change(conn, change, "upsert without data", stats)
+        return None
+    try:
+        _MODELS[change.entity].model_validate(change.data)
+    except ValidationError as error:
+        _quarantine_change(conn, change, f"{change.entity.value}: {validation_summary(error)}", stats)
+        return None
+    key = change.data.get(_KEY_FIELD.get(change.entity, "id"))
+    if str(key) != change.id:
+        _quarantine_change(conn, change, f"the change's id {change.id!r} is not its data's id", stats)
+        return None
+    return change.data
+
+
+def _kind(item: Change | Unparsed) -> tuple[str, str]:
+    return ("", "") if isinstance(item, Unparsed) else (item.entity.value, item.op.value)
+
+
+def mark_evicted(conn: sqlite3.Connection, complaint_id: str) -> int:
+    """Drop a complaint that left the scope; its queued mutations become conflicts. Returns how many."""
+    entries = complaints.evict(conn, complaint_id)
+    for entry in entries:
+        outbox.mark_conflict(conn, entry.seq, EVICTED_REASON, "evicted")
+    return len(entries)
+
+
+def _ids_json(ids: Iterable[str]) -> str:
+    return json.dumps(list(ids))
+
+
+class PageWriter:
+    """Writes one page of changes inside the caller's transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, stats: PullStats, *, mark_seen: bool) -> None:
+        self.conn = conn
+        self.stats = stats
+        self.mark_seen = mark_seen
+
+    def write(self, items: Iterable[Change | Unparsed]) -> None:
+        for (entity, op), run in itertools.groupby(items, key=_kind):
+            batch = list(run)
+            self.stats.changes += len(batch)
+            if not entity:
+                for bad in batch:
+                    assert isinstance(bad, Unparsed)
+                    quarantine.put(self.conn, bad.raw, bad.reason, entity=bad.entity, record_id=bad.id)
+                    self.stats.quarantined += 1
+                continue
+            changes = [c for c in batch if isinstance(c, Change)]
+            if op == ChangeOp.EVICT.value:
+                self._evict(Entity(entity), changes)
+            elif entity == Entity.COMPLAINT.value:
+                self._complaints(changes)
+            elif entity == Entity.UPDATE.value:
+                self._timeline(changes, timeline.upsert_updates)
+            elif entity == Entity.DISPOSITION.value:
+                self._timeline(changes, timeline.upsert_dispositions)
+            else:
+                self._reference(RefEntity(entity), changes)
+
+    def _evict(self, entity: Entity, changes: list[Change]) -> None:
+        for change in changes:
+            if entity is not Entity.COMPLAINT:
+                _quarantine_change(
+                    self.conn, change, f"evict is only for complaints, not {entity.value}", self.stats
+                )
+                continue
+            self.stats.conflicts += mark_evicted(self.conn, change.id)
+            self.stats.evicted += 1
+            if self.mark_seen:
+                self.conn.execute(f"DELETE FROM {SEEN_TABLE} WHERE id = ?", (change.id,))
+
+    def _complaints(self, changes: list[Change]) -> None:
+        valid = [d for c in changes if (d := _checked(self.conn, c, self.stats)) is not None]
+        if not valid:
+            return
+        ids = [str(d["id"]) for d in valid]
+        before = complaints.versions(self.conn, ids)
+        result = complaints.upsert_many(self.conn, valid)
+        self.stats.quarantined += result.quarantined
+        newest: dict[str, int] = {}
+        for data in valid:
+            newest[str(data["id"])] = max(newest.get(str(data["id"]), 0), int(data["version"]))
+        # Only where the server's copy was written (not stale) do the queued mutations go back on top.
+        written = [i for i, v in newest.items() if i not in before or v >= before[i]]
+        pending = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM complaints WHERE pending > 0 AND id IN (SELECT value FROM json_each(?))",
+                (_ids_json(written),),
+            )
+        ]
+        for complaint_id in pending:
+            optimistic.reapply(self.conn, complaint_id)
+        if self.mark_seen:
+            self.conn.executemany(
+                f"INSERT OR IGNORE INTO {SEEN_TABLE}(id) VALUES (?)", [(i,) for i in newest]
+            )
+
+    def _timeline(
+        self,
+        changes: list[Change],
+        upsert: Callable[[sqlite3.Connection, Iterable[Mapping[str, Any]]], complaints.UpsertResult],
+    ) -> None:
+        valid = [d for c in changes if (d := _checked(self.conn, c, self.stats)) is not None]
+        if valid:
+            self.stats.quarantined += upsert(self.conn, valid).quarantined
+
+    def _reference(self, entity: RefEntity, changes: list[Change]) -> None:
+        for change in changes:
+            data = _checked(self.conn, change, self.stats)
+            if data is not None:
+                result = reference.upsert_many(self.conn, entity, [data], version=change.version)
+                self.stats.quarantined += result.quarantined
+
+
+def _seen_table_exists(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND name = 'sync_seen'"
+    ).fetchone()
+    return row is not None
+
+
+def start_rebootstrap(conn: sqlite3.Connection) -> None:
+    """Forget the cursor and start a walk from the beginning that will prune what it does not see."""
+    sync_state.clear_cursor(conn)
+    sync_state.put(conn, REBOOTSTRAP_KEY, "1")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_seen (id TEXT PRIMARY KEY)")
+    conn.execute(f"DELETE FROM {SEEN_TABLE}")
+
+
+def _prune_unseen(conn: sqlite3.Connection, stats: PullStats) -> None:
+    while True:
+        ids = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM complaints WHERE id NOT IN (SELECT id FROM {SEEN_TABLE}) LIMIT 500"
+            )
+        ]
+        if not ids:
+            break
+        for complaint_id in ids:
+            stats.conflicts += mark_evicted(conn, complaint_id)
+            stats.evicted += 1
+    sync_state.delete(conn, REBOOTSTRAP_KEY)
+    conn.execute("DROP TABLE IF EXISTS temp.sync_seen")
+
+
+Progress = Callable[[PullStats], None]
+
+
+class Puller:
+    def __init__(self, store: Store, client: ApiClient, *, page_size: int = 500) -> None:
+        self.store = store
+        self.client = client
+        self.page_size = page_size
+
+    def _position(self) -> tuple[str, bool]:
+        """The cursor to continue from, and whether a rebootstrap walk is under way."""
+        with self.store.transaction() as conn:
+            rebootstrap = sync_state.get(conn, REBOOTSTRAP_KEY) is not None
+            if rebootstrap and not _seen_table_exists(conn):
+                # The walk's marks died with an earlier process: start the walk over.
+                start_rebootstrap(conn)
+            return sync_state.cursor(conn) or "", rebootstrap
+
+    def pull(self, progress: Progress | None = None) -> PullStats:
+        """Pull until the feed has no more; raises the client's errors (the cursor stays where it was)."""
+        stats = PullStats()
+        restarted = False
+        while True:
+            cursor, rebootstrap = self._position()
+            try:
+                page = self.client.changes(cursor, self.page_size)
+            except ApiError as error:
+                if error.status == 410 and cursor and not restarted:
+                    restarted = stats.rebootstrapped = True
+                    with self.store.transaction() as conn:
+                        start_rebootstrap(conn)
+                    continue
+                raise
+            self._store_page(page, stats, mark_seen=rebootstrap)
+            if progress is not None:
+                progress(stats)
+            if not page.has_more:
+                return stats
+
+    def _store_page(self, page: FeedPage, stats: PullStats, *, mark_seen: bool) -> None:
+        with self.store.transaction() as conn:
+            PageWriter(conn, stats, mark_seen=mark_seen).write(page.items)
+            sync_state.set_cursor(conn, page.next_cursor)
+            if mark_seen and not page.has_more:
+                _prune_unseen(conn, stats)
+        stats.pages += 1
