@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.keys import _character_to_key
 
 
@@ -114,7 +114,7 @@ def specs(scope: Scope) -> tuple[KeySpec, ...]:
     return tuple(spec for spec in KEYS if spec.scope is scope)
 
 
-def bindings(scope: Scope) -> list[Binding]:
+def bindings(scope: Scope) -> list[BindingType]:
     """The Textual bindings of one scope, each with its id so the keymap can remap it."""
     return [
         Binding(

@@ -1,8 +1,8 @@
 """What the UI needs from the client services, in one place.
 
-The UI talks to ``sambat_tui.services`` only (INTERFACES.md, "Client services API"). Screens and widgets import
-the service types from here, so the UI names one module for them and a test double can stand in for a
-session with a state the real stack cannot produce cheaply.
+The UI talks to ``sambat_tui.services`` only (INTERFACES.md, "Client services API"). Screens and widgets
+import the service types from here, so the UI names one module for them and a test double can stand in for
+a session with a state the real stack cannot produce cheaply.
 
 Until ``sambat_tui.services`` lands, the records below copy that API field for field; the protocols describe
 the methods the UI calls.
@@ -17,10 +17,9 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from sambat_tui.domain.model import Action, Role, Status
+from sambat_tui.domain.query import QueryError as QueryError
 from sambat_tui.domain.sla import SlaState
-
-# A malformed filter query raises this from InboxService.first/last; the UI shows it inline.
-QUERY_ERRORS: tuple[type[Exception], ...] = (ValueError,)
+from sambat_tui.services.templates import CannedResponse as CannedResponse
 
 
 class Sort(StrEnum):
@@ -92,13 +91,6 @@ class ComplaintDetail:
 class ActionResult:
     queued: tuple[str, ...]
     refused: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class CannedResponse:
-    id: str
-    title: str
-    body: str
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,12 @@ from typing import Any
 
 from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.model import KECAMATAN_MALANG, Action, Role, Status, Visibility
+from sambat_tui.domain.query import parse as parse_query
 from sambat_tui.domain.sla import SlaPolicy, SlaState, sla_state
 from sambat_tui.domain.transitions import RuleViolation, allowed_actions, apply_action
+from sambat_tui.services.templates import CannedResponse
 from sambat_tui.ui.ports import (
     ActionResult,
-    CannedResponse,
     ComplaintDetail,
     Identity,
     InboxPage,
@@ -41,10 +42,6 @@ NOW = datetime(2026, 11, 27, 7, 5, tzinfo=UTC)  # Friday 27 Nov 2026 14.05 WIB
 
 _CALENDAR = WorkingCalendar.load()
 _POLICY = SlaPolicy.load()
-
-
-class QueryError(ValueError):
-    """Stands for domain.query.QueryError: a malformed filter."""
 
 
 TITLES = (
@@ -214,14 +211,12 @@ class _Cursor:
 
 
 def _parse(query: str) -> list[tuple[str, str]]:
+    """The subset of the filter language the fake filters by; the real parser rejects what is malformed."""
+    parse_query(query)  # raises QueryError with its position, as the real inbox does
     terms: list[tuple[str, str]] = []
     for word in query.split():
         if ":" in word:
             name, _, value = word.partition(":")
-            if name not in ("status", "cat", "kec", "desk", "assignee", "due"):
-                raise QueryError(f"unknown field {name!r}")
-            if not value:
-                raise QueryError(f"{name}: needs a value")
             terms.append((name, value))
         elif word == "overdue":
             terms.append(("overdue", ""))
@@ -252,9 +247,7 @@ class FakeInbox:
                 return False
             if name == "kec" and (record.kecamatan or "").lower() != value.lower():
                 return False
-            if name == "assignee" and record.assignee_id != (
-                self._s.user_id if value == "@me" else value
-            ):
+            if name == "assignee" and record.assignee_id != (self._s.user_id if value == "@me" else value):
                 return False
             if name == "overdue" and not (
                 record.status.is_open
@@ -304,7 +297,9 @@ class FakeInbox:
             conflict=r.conflict,
         )
 
-    def _page(self, q: _Query, keyed: list[tuple[tuple[Any, ...], Record]], start: int, end: int) -> InboxPage:
+    def _page(
+        self, q: _Query, keyed: list[tuple[tuple[Any, ...], Record]], start: int, end: int
+    ) -> InboxPage:
         start, end = max(0, start), min(len(keyed), end)
         chunk = keyed[start:end]
         self._s.calls.append("page")
@@ -522,10 +517,22 @@ class FakeActions:
         return self.transition([complaint_id], Action.RETURN, reason)
 
     def templates(self, complaint_id: str) -> tuple[CannedResponse, ...]:
+        working = frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD})
         return (
-            CannedResponse("terima", "Diterima", "Terima kasih, laporan Anda sudah kami terima dan sedang dicek."),
-            CannedResponse("jadwal", "Dijadwalkan", "Perbaikan sudah dijadwalkan; petugas datang minggu ini."),
-            CannedResponse("selesai", "Selesai", "Perbaikan sudah selesai. Terima kasih atas laporannya."),
+            CannedResponse(
+                "terima",
+                "Diterima",
+                "Terima kasih, laporan {ref} sudah kami terima dan sedang dicek.",
+                working,
+                frozenset({"*"}),
+            ),
+            CannedResponse(
+                "jadwal",
+                "Dijadwalkan",
+                "Perbaikan untuk {ref} sudah dijadwalkan; petugas datang minggu ini.",
+                working,
+                frozenset({"*"}),
+            ),
         )
 
 

@@ -1,0 +1,59 @@
+"""Ask for the reason an action requires: return as "bukan wewenang", archive.
+
+The reason is required; an empty one is refused inline and the dialog stays open.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from sambat_tui.ui.i18n import t
+from sambat_tui.ui.keys import Scope, bindings
+
+
+class ReasonDialog(ModalScreen[str | None]):
+    BINDINGS = bindings(Scope.DIALOG)
+
+    def __init__(self, title: str, prompt: str, *, required_message: str | None = None) -> None:
+        super().__init__(classes="dialog")
+        self._title = title
+        self._prompt = prompt
+        self._required = required_message or t("return.required")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(Text(self._title), classes="dialog-title")
+            yield Static(Text(self._prompt), classes="dialog-label")
+            yield Input(id="reason")
+            yield Static("", id="error", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("compose.send"), id="send", variant="primary")
+                yield Button(t("confirm.cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "send":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def action_submit(self) -> None:
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.query_one("#error", Static).update(Text(self._required))
+            return
+        self.dismiss(reason)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,205 @@
+"""The acting flows shared by the inbox (marked rows, else the cursor row) and the complaint screen.
+
+Each flow asks what it must (a status, a text, a reason) in a dialog, calls the action service once per
+decision, tells the user what was queued or refused, and then calls ``done`` so the screen rereads its rows
+and moves on. The services decide; this code only offers what the domain rules say the role may do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from textual.app import App
+
+from sambat_tui.domain.model import Action, Role, Status
+from sambat_tui.domain.text_safety import one_line
+from sambat_tui.domain.transitions import Permission, allowed_actions, has_permission
+from sambat_tui.ui.dialogs.compose import Composed, ComposeDialog
+from sambat_tui.ui.dialogs.reason import ReasonDialog
+from sambat_tui.ui.dialogs.status_picker import StatusPicker, offered
+from sambat_tui.ui.i18n import current, t
+from sambat_tui.ui.ports import ActionResult, Identity, SessionPort
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    public_ref: str
+    status: Status
+
+
+@dataclass
+class Context:
+    """What every screen needs: the session, the clock, and whether this run may change anything."""
+
+    session: SessionPort
+    now: Callable[[], datetime]
+    read_only: bool
+
+    @property
+    def identity(self) -> Identity | None:
+        return self.session.identity
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        identity = self.session.identity
+        return identity.roles if identity is not None else frozenset()
+
+
+_KEY_ACTIONS: dict[str, Action] = {"take": Action.TAKE, "respond": Action.RESPOND, "return": Action.RETURN}
+
+
+def key_state(ctx: Context, key_action: str, statuses: Sequence[Status]) -> bool | None:
+    """``check_action`` for a mutating key: False hides it (read-only), None dims it (not allowed now)."""
+    if ctx.read_only:
+        return False
+    if ctx.identity is None or not statuses:
+        return None
+    roles = ctx.roles
+    if key_action == "note":
+        return True if has_permission(roles, Permission.POST_UPDATE) else None
+    if key_action == "status":
+        allowed = set.intersection(*(set(offered(allowed_actions(s, roles))) for s in statuses))
+        return True if allowed else None
+    action = _KEY_ACTIONS.get(key_action)
+    if action is None:
+        return True
+    return True if any(action in allowed_actions(s, roles) for s in statuses) else None
+
+
+def describe(targets: Sequence[Target]) -> str:
+    if len(targets) == 1:
+        return one_line(targets[0].public_ref, 40)
+    return t("targets.many", n=len(targets))
+
+
+def refusal_text(key: str) -> str:
+    translator = current()
+    return translator.t(key) if translator.has(key) else one_line(key, 80)
+
+
+class Flows:
+    def __init__(self, app: App[Any], ctx: Context, after: Callable[[], None]) -> None:
+        self.app = app
+        self.ctx = ctx
+        self._after = after  # the app refreshes its status bar after every queued change
+
+    def report(self, results: Sequence[ActionResult]) -> None:
+        queued = sum(len(r.queued) for r in results)
+        refused = [reason for r in results for _, reason in r.refused]
+        if queued:
+            self.app.notify(t("notify.queued", n=queued))
+        if refused:
+            self.app.notify(
+                t("notify.refused", n=len(refused), reason=refusal_text(refused[0])), severity="warning"
+            )
+        self._after()
+
+    def _guard(self, targets: Sequence[Target]) -> bool:
+        if not targets:
+            self.app.notify(t("notify.no_row"), severity="warning")
+            return False
+        if self.ctx.read_only:
+            self.app.notify(t("notify.read_only"), severity="warning")
+            return False
+        if self.ctx.identity is None:
+            self.app.notify(t("notify.no_identity"), severity="warning")
+            return False
+        return True
+
+    def take(self, targets: Sequence[Target], done: Callable[[], None]) -> None:
+        if not self._guard(targets):
+            return
+        self.report([self.ctx.session.actions.transition([x.id for x in targets], Action.TAKE)])
+        done()
+
+    def status(self, targets: Sequence[Target], done: Callable[[], None]) -> None:
+        if not self._guard(targets):
+            return
+        service = self.ctx.session.actions
+        allowed = frozenset.intersection(*(service.allowed(x.id) for x in targets))
+
+        def picked(action: Action | None) -> None:
+            if action is None:
+                return
+            if action is Action.RESPOND:
+                self.respond(targets, done)
+            elif action is Action.RETURN:
+                self.return_(targets, done)
+            elif action is Action.ARCHIVE:
+                self._with_reason(targets, action, done)
+            else:
+                self.report([service.transition([x.id for x in targets], action)])
+                done()
+
+        self.app.push_screen(StatusPicker(describe(targets), allowed), picked)
+
+    def _with_reason(self, targets: Sequence[Target], action: Action, done: Callable[[], None]) -> None:
+        def reasoned(reason: str | None) -> None:
+            if reason is None:
+                return
+            self.report([self.ctx.session.actions.transition([x.id for x in targets], action, reason)])
+            done()
+
+        title = t("status.title", target=describe(targets))
+        self.app.push_screen(ReasonDialog(title, t("status.reason")), reasoned)
+
+    def respond(self, targets: Sequence[Target], done: Callable[[], None]) -> None:
+        self._compose(targets, done, public=True)
+
+    def note(self, targets: Sequence[Target], done: Callable[[], None]) -> None:
+        self._compose(targets, done, public=False)
+
+    def _compose(self, targets: Sequence[Target], done: Callable[[], None], *, public: bool) -> None:
+        if not self._guard(targets):
+            return
+        service = self.ctx.session.actions
+        first = targets[0]
+        templates = service.templates(first.id) if public else ()
+        next_actions: tuple[Action, ...] = ()
+        if not public:
+            allowed = frozenset.intersection(*(service.allowed(x.id) for x in targets))
+            # Only changes that need nothing more than the note: no reason, no public response.
+            next_actions = tuple(
+                a for a in offered(allowed) if a not in (Action.RESPOND, Action.RETURN, Action.ARCHIVE)
+            )
+
+        def composed(result: Composed | None) -> None:
+            if result is None:
+                return
+            results: list[ActionResult] = []
+            for target in targets:
+                if public:
+                    results.append(service.respond(target.id, result.body))
+                else:
+                    results.append(service.note(target.id, result.body))
+            if result.then is not None:
+                results.append(service.transition([x.id for x in targets], result.then))
+            self.report(results)
+            done()
+
+        dialog = ComposeDialog(
+            public=public,
+            target=describe(targets),
+            public_ref=first.public_ref,
+            templates=templates,
+            next_actions=next_actions,
+        )
+        self.app.push_screen(dialog, composed)
+
+    def return_(self, targets: Sequence[Target], done: Callable[[], None]) -> None:
+        if not self._guard(targets):
+            return
+        service = self.ctx.session.actions
+
+        def reasoned(reason: str | None) -> None:
+            if reason is None:
+                return
+            self.report([service.return_(x.id, reason) for x in targets])
+            done()
+
+        title = t("return.title", target=describe(targets))
+        self.app.push_screen(ReasonDialog(title, t("return.reason")), reasoned)

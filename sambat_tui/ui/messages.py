@@ -1,0 +1,23 @@
+"""Messages the app sends to its screens and that the sync worker sends to the app."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from sambat_tui.ui.ports import SyncProgress, SyncReport
+
+
+class DataChanged(Message):
+    """The local data changed under the screen (a sync pulled or pushed): read it again."""
+
+
+class SyncProgressed(Message):
+    def __init__(self, progress: SyncProgress) -> None:
+        super().__init__()
+        self.progress = progress
+
+
+class SyncFinished(Message):
+    def __init__(self, report: SyncReport) -> None:
+        super().__init__()
+        self.report = report

@@ -1,0 +1,335 @@
+"""The inbox: filter tabs with counts, the virtual list, an optional preview, search, and one-key actions."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from sambat_tui.domain.text_safety import one_line
+from sambat_tui.ui.flows import Context, Flows, Target, key_state
+from sambat_tui.ui.i18n import language, t
+from sambat_tui.ui.keys import MUTATING_ACTIONS, Scope, bindings
+from sambat_tui.ui.messages import DataChanged
+from sambat_tui.ui.ports import InboxRow, QueryError, Sort, Tab
+from sambat_tui.ui.widgets.inbox_list import InboxList
+from sambat_tui.ui.widgets.key_bar import KeyBar
+from sambat_tui.ui.widgets.preview import Preview
+from sambat_tui.ui.widgets.row_window import PageSource
+from sambat_tui.ui.widgets.status_bar import StatusBar
+from sambat_tui.ui.widgets.tabs_bar import TabsBar, sort_info
+
+_SORTS = (Sort.DUE, Sort.AGE, Sort.PRIORITY)
+_PREVIEW_DELAY = 0.15  # seconds the cursor rests before the preview reads the complaint
+
+
+class InboxScreen(Screen[None]):
+    SCOPE = Scope.INBOX
+    BINDINGS = bindings(Scope.INBOX)
+
+    def __init__(self, ctx: Context, flows: Flows) -> None:
+        super().__init__(id="inbox")
+        self.ctx = ctx
+        self.flows = flows
+        self.tabs: tuple[Tab, ...] = ctx.session.inbox.tabs()
+        self.tab_index = 0
+        self.query_text = ""
+        self.sort = Sort.DUE
+        self.descending = False
+        self.preview_on = False
+        self._preview_timer: Timer | None = None
+
+    # -- layout -------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TabsBar(id="tabs")
+        with Horizontal(id="inbox-body"):
+            yield InboxList(now=self.ctx.now, id="list")
+            yield Preview(id="preview")
+        with Vertical(id="search-box"):
+            yield Input(placeholder=t("search.placeholder"), id="search")
+            yield Static("", id="search-error")
+        yield StatusBar(id="status-bar")
+        yield KeyBar(id="key-bar")
+
+    @property
+    def listing(self) -> InboxList:
+        return self.query_one("#list", InboxList)
+
+    def on_mount(self) -> None:
+        self.listing.empty_text = t("list.empty")
+        self.listing.focus()
+        self.call_after_refresh(self.show_tab, 0)
+
+    # -- data ---------------------------------------------------------------------------------------------
+
+    def _source(self) -> PageSource:
+        inbox = self.ctx.session.inbox
+        tab_id, query, sort, descending = (
+            self.tabs[self.tab_index].id,
+            self.query_text,
+            self.sort,
+            self.descending,
+        )
+        return PageSource(
+            first=lambda n: inbox.first(tab_id, query, sort, descending, n),
+            last=lambda n: inbox.last(tab_id, query, sort, descending, n),
+            after=inbox.after,
+            before=inbox.before,
+        )
+
+    def _load(self) -> bool:
+        """Show the current tab, query and sort; a malformed query is shown under the search box."""
+        try:
+            self.listing.set_source(self._source())
+        except QueryError as exc:
+            self._show_query_error(exc)
+            return False
+        self._show_query_error(None)
+        self._update_tabs()
+        return True
+
+    def _update_tabs(self) -> None:
+        counts = self.ctx.session.inbox.counts()
+        info = sort_info(self.sort.value, self.descending, self.query_text, len(self.listing.marked))
+        self.query_one("#tabs", TabsBar).show(self.tabs, counts, self.tab_index, info)
+
+    def _show_query_error(self, error: QueryError | None) -> None:
+        box = self.query_one("#search-error", Static)
+        if error is None:
+            box.update("")
+            box.display = False
+            return
+        pointer = " " * min(error.position, 200) + "^"
+        box.update(Text(f"{pointer}\n{t('search.error', error=error.message(language()))}"))
+        box.display = True
+        self.query_one("#search-box").display = True
+
+    def reload(self, keep_id: str | None = None) -> None:
+        self.listing.reload(keep_id)
+        self._update_tabs()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.tabs = self.ctx.session.inbox.tabs()
+        self.tab_index = min(self.tab_index, len(self.tabs) - 1)
+        self.reload()
+
+    def relabel(self) -> None:
+        self.query_one("#search", Input).placeholder = t("search.placeholder")
+        self.listing.empty_text = t("list.empty")
+        self._update_tabs()
+        for widget in self.query("*"):
+            widget.refresh()
+
+    # -- cursor and preview --------------------------------------------------------------------------------
+
+    @on(InboxList.CursorMoved)
+    def _cursor_moved(self, message: InboxList.CursorMoved) -> None:
+        self.refresh_bindings()
+        if self.preview_on:
+            if self._preview_timer is not None:
+                self._preview_timer.stop()
+            self._preview_timer = self.set_timer(_PREVIEW_DELAY, self._update_preview)
+
+    def _update_preview(self) -> None:
+        row = self.listing.current
+        preview = self.query_one("#preview", Preview)
+        preview.show(self.ctx.session.complaints.get(row.id) if row else None, self.ctx.now())
+
+    def _targets(self) -> list[Target]:
+        """The marked rows, else the cursor row (bulk actions act on marks)."""
+        listing = self.listing
+        window = listing.window
+        if listing.marked and window is not None:
+            by_id = {row.id: row for row in window.rows}
+            marked = [by_id[i] for i in listing.marked if i in by_id]
+            # Marked rows scrolled out of the window are still targets; their status comes from the service.
+            missing = [i for i in listing.marked if i not in by_id]
+            targets = [Target(r.id, r.public_ref, r.status) for r in marked]
+            for complaint_id in missing:
+                detail = self.ctx.session.complaints.get(complaint_id)
+                if detail is not None:
+                    targets.append(_target_of(detail.data, complaint_id))
+            return targets
+        row = listing.current
+        return [Target(row.id, row.public_ref, row.status)] if row else []
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MUTATING_ACTIONS:
+            return key_state(self.ctx, action, [x.status for x in self._cheap_targets()])
+        return True
+
+    def _cheap_targets(self) -> list[InboxRow]:
+        listing = self.listing if self.is_mounted else None
+        if listing is None or listing.window is None:
+            return []
+        if listing.marked:
+            return [r for r in listing.window.rows if r.id in listing.marked]
+        row = listing.current
+        return [row] if row else []
+
+    # -- moving ---------------------------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.listing.cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.listing.cursor_up()
+
+    def action_first(self) -> None:
+        self.listing.first()
+
+    def action_last(self) -> None:
+        self.listing.last()
+
+    def action_half_down(self) -> None:
+        self.listing.half_down()
+
+    def action_half_up(self) -> None:
+        self.listing.half_up()
+
+    def action_page_down(self) -> None:
+        self.listing.page_down()
+
+    def action_page_up(self) -> None:
+        self.listing.page_up()
+
+    def action_open(self) -> None:
+        row = self.listing.current
+        if row is None:
+            return
+        from sambat_tui.ui.screens.complaint import ComplaintScreen
+
+        self.app.push_screen(ComplaintScreen(self.ctx, self.flows, row.id))
+
+    def action_back(self) -> None:
+        if self.listing.clear_marks():
+            self._update_tabs()
+            self.refresh_bindings()
+            return
+        search = self.query_one("#search-box")
+        if search.display:
+            search.display = False
+            self.listing.focus()
+
+    # -- tabs, search, sort ---------------------------------------------------------------------------------
+
+    def show_tab(self, index: int) -> None:
+        if not 0 <= index < len(self.tabs):
+            return
+        self.tab_index = index
+        self._load()
+
+    def action_next_tab(self) -> None:
+        self.show_tab((self.tab_index + 1) % len(self.tabs))
+
+    def action_prev_tab(self) -> None:
+        self.show_tab((self.tab_index - 1) % len(self.tabs))
+
+    def action_tab(self, index: int) -> None:
+        self.show_tab(index)
+
+    def show_tab_id(self, tab_id: str) -> None:
+        for index, tab in enumerate(self.tabs):
+            if tab.id == tab_id:
+                self.show_tab(index)
+
+    def action_search(self) -> None:
+        self.query_one("#search-box").display = True
+        field = self.query_one("#search", Input)
+        field.value = self.query_text
+        field.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        previous = self.query_text
+        self.query_text = event.value.strip()
+        if self._load():
+            self.query_one("#search-box").display = False
+            self.listing.focus()
+        else:
+            self.query_text = previous
+
+    def action_sort(self) -> None:
+        """S cycles due -> age -> priority; pressing it again on the last one reverses the order."""
+        if not self.descending and self.sort is not _SORTS[-1]:
+            self.sort = _SORTS[_SORTS.index(self.sort) + 1]
+        elif not self.descending:
+            self.sort, self.descending = _SORTS[0], True
+        elif self.sort is not _SORTS[-1]:
+            self.sort = _SORTS[_SORTS.index(self.sort) + 1]
+        else:
+            self.sort, self.descending = _SORTS[0], False
+        self._load()
+
+    def action_preview(self) -> None:
+        self.preview_on = not self.preview_on
+        preview = self.query_one("#preview", Preview)
+        preview.display = self.preview_on
+        if self.preview_on:
+            self._update_preview()
+
+    def action_copy_ref(self) -> None:
+        row = self.listing.current
+        if row is None:
+            self.notify(t("notify.no_row"), severity="warning")
+            return
+        self.app.copy_to_clipboard(row.public_ref)
+        self.notify(t("notify.copied", ref=one_line(row.public_ref, 40)))
+
+    # -- marks ----------------------------------------------------------------------------------------------
+
+    def action_mark(self) -> None:
+        self.listing.toggle_mark()
+        self._update_tabs()
+
+    def action_mark_all(self) -> None:
+        self.listing.mark_visible()
+        self._update_tabs()
+        self.refresh_bindings()
+
+    # -- acting ---------------------------------------------------------------------------------------------
+
+    def _after_acting(self) -> None:
+        """Reread the rows; the cursor goes to the row after the one acted on (fast triage)."""
+        self.listing.clear_marks()
+        self.reload(self._next_id)
+
+    def _act(self, flow: str) -> None:
+        targets = self._targets()
+        self._next_id = self.listing.next_row_id() if not self.listing.marked else None
+        getattr(self.flows, flow)(targets, self._after_acting)
+
+    _next_id: str | None = None
+
+    def action_take(self) -> None:
+        self._act("take")
+
+    def action_status(self) -> None:
+        self._act("status")
+
+    def action_respond(self) -> None:
+        self._act("respond")
+
+    def action_note(self) -> None:
+        self._act("note")
+
+    def action_return(self) -> None:
+        self._act("return_")
+
+
+def _target_of(data: dict[str, object], complaint_id: str) -> Target:
+    from sambat_tui.domain.model import Status
+
+    raw = data.get("status")
+    try:
+        status = Status(raw) if isinstance(raw, str) else Status.RECEIVED
+    except ValueError:
+        status = Status.RECEIVED
+    ref = data.get("public_ref")
+    return Target(complaint_id, ref if isinstance(ref, str) else complaint_id, status)

@@ -1,0 +1,367 @@
+"""The inbox list: a line-API widget that draws only the rows on screen, from a small window of pages.
+
+Why not a ``DataTable``: it costs 100-120 ms and ~11 KB on the wire for a page flip and must hold every row
+(ARCHITECTURE.md, "Speed"). Here each visible row is one cached ``Strip`` with at most four style runs (the
+row's base style, the SLA clock's colour, the sync mark), and a cursor move repaints only the two lines that
+changed, so a move over SSH sends a few hundred bytes.
+
+Every text cell comes from outside (titles, categories, names) and passes through ``text_safety.one_line``
+and a cell-width crop before it becomes a ``Segment``: plain text, never markup, bounded in length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from sambat_tui.domain.sla import SlaState
+from sambat_tui.domain.text_safety import one_line
+from sambat_tui.ui import fmt
+from sambat_tui.ui.i18n import language, t
+from sambat_tui.ui.ports import InboxRow
+from sambat_tui.ui.widgets.row_window import PageSource, RowWindow
+
+MARK = "●"
+PENDING_MARK = "⇡"
+CONFLICT_MARK = "!"
+_MAX_CELL_CHARS = 300  # longest text looked at for one cell; a 10,000-character title costs nothing more
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    id: str
+    width: int  # cells; the title column takes what is left
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    columns: tuple[Column, ...]
+    width: int
+
+
+# Fixed columns always shown, optional ones added while the title keeps at least _TITLE_MIN cells.
+_GAP = 1
+_TITLE_MIN = 20
+_FIXED = (Column("mark", 1), Column("ref", 15), Column("age", 4), Column("sla", 6))
+_TAIL = (Column("status", 11), Column("sync", 1))
+_OPTIONAL = (Column("kecamatan", 13), Column("category", 16), Column("assignee", 17))
+_ORDER = ("mark", "ref", "age", "sla", "category", "title", "kecamatan", "status", "assignee", "sync")
+
+
+def layout_for(width: int) -> Layout:
+    """Which columns fit ``width`` cells, and how wide each is (80 columns: no category, no assignee)."""
+    chosen = [*_FIXED, *_TAIL]
+    used = sum(c.width for c in chosen) + _GAP * len(chosen)
+    for column in _OPTIONAL:
+        if width - used - column.width - _GAP >= _TITLE_MIN:
+            chosen.append(column)
+            used += column.width + _GAP
+    title = Column("title", max(1, width - used))
+    by_id = {c.id: c for c in [*chosen, title]}
+    return Layout(tuple(by_id[i] for i in _ORDER if i in by_id), width)
+
+
+def _cell(text: str, width: int) -> str:
+    return set_cell_size(one_line(text, _MAX_CELL_CHARS), width)
+
+
+class InboxList(Widget, can_focus=True):
+    """Rows of the current tab and query; the screen owns the keys and calls the moving methods."""
+
+    DEFAULT_CSS = """
+    InboxList { height: 1fr; }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "inbox-list--header",
+        "inbox-list--cursor",
+        "inbox-list--marked",
+        "inbox-list--sla-ok",
+        "inbox-list--sla-due-soon",
+        "inbox-list--sla-overdue",
+        "inbox-list--pending",
+        "inbox-list--conflict",
+        "inbox-list--empty",
+    }
+
+    class CursorMoved(Message):
+        """The row under the cursor changed (or the list was reloaded)."""
+
+        def __init__(self, row: InboxRow | None) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(
+        self,
+        *,
+        now: Callable[[], datetime],
+        page_size: int = 60,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._now = now
+        self._page_size = page_size
+        self.window: RowWindow | None = None
+        self.marked: set[str] = set()
+        self.empty_text = ""
+        self._strips: dict[tuple[object, ...], Strip] = {}
+
+    # -- data ---------------------------------------------------------------------------------------------
+
+    def set_source(self, source: PageSource) -> None:
+        """Show a new query from its first row; the marks go, they belonged to the old one."""
+        self.window = RowWindow(source, page_size=self._page_size, max_rows=4 * self._page_size)
+        self.window.resize(self._body_height())
+        self.window.load_first()
+        self.marked.clear()
+        self._changed(full=True)
+
+    def reload(self, keep_id: str | None = None) -> None:
+        """Read the rows again (after an action or a sync), keeping the cursor on ``keep_id`` if it stays."""
+        if self.window is None:
+            return
+        current = self.window.current
+        self.window.reload(keep_id if keep_id is not None else (current.id if current else None))
+        self._strips.clear()
+        self._changed(full=True)
+
+    @property
+    def current(self) -> InboxRow | None:
+        return self.window.current if self.window else None
+
+    def visible_rows(self) -> list[InboxRow]:
+        return self.window.visible() if self.window else []
+
+    def next_row_id(self) -> str | None:
+        """The row after the cursor (where the cursor goes after acting), else the one before it."""
+        if self.window is None or not self.window.rows:
+            return None
+        rows, cursor = self.window.rows, self.window.cursor
+        if cursor + 1 < len(rows):
+            return rows[cursor + 1].id
+        if self.window.has_after:
+            self.window.move_by(1)
+            following = self.window.current
+            self.window.move_by(-1)
+            if following is not None and following.id != rows[cursor].id:
+                return following.id
+        return rows[cursor - 1].id if cursor > 0 else None
+
+    # -- moving -------------------------------------------------------------------------------------------
+
+    def _move(self, mover: Callable[[RowWindow], None]) -> None:
+        if self.window is None:
+            return
+        before_top, before_cursor, before_fetches = self.window.top, self.window.cursor, self.window.fetches
+        mover(self.window)
+        if self.window.fetches != before_fetches or self.window.top != before_top:
+            self._changed(full=True)
+        elif self.window.cursor != before_cursor:
+            top = self.window.top
+            self.refresh(
+                Region(0, 1 + before_cursor - top, self.size.width, 1),
+                Region(0, 1 + self.window.cursor - top, self.size.width, 1),
+            )
+            self._announce()
+
+    def cursor_down(self) -> None:
+        self._move(lambda w: w.move_by(1))
+
+    def cursor_up(self) -> None:
+        self._move(lambda w: w.move_by(-1))
+
+    def half_down(self) -> None:
+        self._move(lambda w: w.move_by(max(1, w.height // 2)))
+
+    def half_up(self) -> None:
+        self._move(lambda w: w.move_by(-max(1, w.height // 2)))
+
+    def page_down(self) -> None:
+        self._move(lambda w: w.move_by(max(1, w.height - 1)))
+
+    def page_up(self) -> None:
+        self._move(lambda w: w.move_by(-max(1, w.height - 1)))
+
+    def first(self) -> None:
+        self._move(lambda w: w.load_first())
+
+    def last(self) -> None:
+        self._move(lambda w: w.load_last())
+
+    # -- marks --------------------------------------------------------------------------------------------
+
+    def toggle_mark(self) -> None:
+        row = self.current
+        if row is None:
+            return
+        self.marked.symmetric_difference_update({row.id})
+        self.cursor_down()
+        self.refresh()
+
+    def mark_visible(self) -> None:
+        ids = {row.id for row in self.visible_rows()}
+        if ids <= self.marked:
+            self.marked -= ids  # a second * takes the marks off again
+        else:
+            self.marked |= ids
+        self.refresh()
+
+    def clear_marks(self) -> bool:
+        had = bool(self.marked)
+        self.marked.clear()
+        if had:
+            self.refresh()
+        return had
+
+    # -- drawing ------------------------------------------------------------------------------------------
+
+    def _body_height(self) -> int:
+        return max(1, self.size.height - 1)
+
+    def on_resize(self) -> None:
+        if self.window is not None:
+            self.window.resize(self._body_height())
+        self._strips.clear()
+
+    def _changed(self, *, full: bool) -> None:
+        if full:
+            self.refresh()
+        self._announce()
+
+    def _announce(self) -> None:
+        self.post_message(self.CursorMoved(self.current))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return container.height
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            return self._header(width, base)
+        window = self.window
+        if window is None or not window.rows:
+            if y == 2:
+                style = base + self.get_component_rich_style("inbox-list--empty")
+                return Strip([Segment(set_cell_size("  " + self.empty_text, width), style)], width)
+            return Strip.blank(width, base)
+        index = window.top + y - 1
+        if index >= len(window.rows) or y - 1 >= window.height:
+            return Strip.blank(width, base)
+        row = window.rows[index]
+        is_cursor = index == window.cursor
+        is_marked = row.id in self.marked
+        now = self._now()
+        key = (row, is_cursor, is_marked, width, language(), now.replace(second=0, microsecond=0), base)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > 512:
+                self._strips.clear()
+            strip = self._row_strip(row, is_cursor, is_marked, width, base, now)
+            self._strips[key] = strip
+        return strip
+
+    def _header(self, width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("inbox-list--header")
+        layout = layout_for(width)
+        parts: list[str] = []
+        for column in layout.columns:
+            if column.id in ("mark", "sync"):
+                parts.append(" " * column.width)
+            else:
+                parts.append(set_cell_size(t(f"col.{column.id}"), column.width))
+        return Strip([Segment(set_cell_size(" ".join(parts), width), style)], width)
+
+    def _row_strip(
+        self, row: InboxRow, is_cursor: bool, is_marked: bool, width: int, base: Style, now: datetime
+    ) -> Strip:
+        style = base
+        if is_marked:
+            style += self.get_component_rich_style("inbox-list--marked")
+        if is_cursor:
+            style += self.get_component_rich_style("inbox-list--cursor")
+        sla_style = style + self.get_component_rich_style(_SLA_CLASS.get(row.sla_state, "inbox-list--sla-ok"))
+        if row.sla_state is None:
+            sla_style = style
+        sync_style = style
+        sync_mark = " "
+        if row.conflict:
+            sync_mark, sync_style = (
+                CONFLICT_MARK,
+                style + self.get_component_rich_style("inbox-list--conflict"),
+            )
+        elif row.pending:
+            sync_mark, sync_style = PENDING_MARK, style + self.get_component_rich_style("inbox-list--pending")
+
+        segments: list[Segment] = []
+        run: list[str] = []
+
+        def flush(current: Style) -> None:
+            if run:
+                segments.append(Segment(" ".join(run), current))
+                run.clear()
+
+        layout = layout_for(width)
+        for position, column in enumerate(layout.columns):
+            text = self._cell_text(row, column, now)
+            if column.id == "sla" and sla_style is not style:
+                flush(style)
+                if segments:
+                    segments.append(Segment(" ", style))
+                segments.append(Segment(text, sla_style))
+                if position + 1 < len(layout.columns):
+                    segments.append(Segment(" ", style))
+                continue
+            if column.id == "sync":
+                flush(style)
+                if segments and not segments[-1].text.endswith(" "):
+                    segments.append(Segment(" ", style))
+                segments.append(Segment(sync_mark, sync_style))
+                continue
+            run.append(text)
+        flush(style)
+        strip = Strip(segments).adjust_cell_length(width, style)
+        return strip.simplify()
+
+    def _cell_text(self, row: InboxRow, column: Column, now: datetime) -> str:
+        width = column.width
+        match column.id:
+            case "mark":
+                return MARK if row.id in self.marked else " "
+            case "ref":
+                return _cell(row.public_ref, width)
+            case "age":
+                return set_cell_size(fmt.age(row.created_at, now), width)
+            case "sla":
+                text = fmt.sla_days(row.sla_days_left)
+                return " " * max(0, width - cell_len(text)) + set_cell_size(text, min(width, cell_len(text)))
+            case "category":
+                return _cell(row.category_code or "", width)
+            case "title":
+                return _cell(row.title, width)
+            case "kecamatan":
+                return _cell(row.kecamatan or "", width)
+            case "status":
+                return set_cell_size(t(f"status_short.{row.status.value}"), width)
+            case "assignee":
+                return _cell(row.assignee_id or "", width)
+        return " " * width
+
+
+_SLA_CLASS: dict[SlaState | None, str] = {
+    SlaState.OK: "inbox-list--sla-ok",
+    SlaState.DUE_SOON: "inbox-list--sla-due-soon",
+    SlaState.OVERDUE: "inbox-list--sla-overdue",
+}
