@@ -93,7 +93,7 @@ def test_check_reports_different_placeholders() -> None:
         ('a = "{n:{width}}"', "nested"),
         ("a = 3", "expected text or plural forms, got int"),
         ('a = ["x"]', "got list"),
-        ('a = { one = "x" }', "'other' form"),
+        ('a = { one = "x", other = 2 }', "a.other: a plural form must be non-empty"),
         ('a = { one = "x", other = "" }', "a.other: a plural form must be non-empty"),
         ("a = ", "not valid TOML"),
     ],
@@ -101,6 +101,12 @@ def test_check_reports_different_placeholders() -> None:
 def test_loading_refuses_bad_messages(text: str, message: str) -> None:
     with pytest.raises(CatalogueError, match=message):
         catalogue(text, "id")
+
+
+def test_a_table_without_other_is_a_section() -> None:
+    parsed = catalogue('[targets]\nmany = "{n} pengaduan"\n', "id")
+    assert list(parsed.keys()) == ["targets.many"]
+    assert not parsed.messages["targets.many"].plural
 
 
 def test_loading_names_the_file(tmp_path: Path) -> None:

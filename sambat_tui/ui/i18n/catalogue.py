@@ -7,7 +7,8 @@ the parameter ``n``::
 
     conflicts = { one = "{n} conflict", other = "{n} conflicts" }
 
-Indonesian needs only the plain form; English uses ``one`` and ``other``.
+A table of plural forms always has ``other``; Indonesian needs only the plain form, English uses ``one`` and
+``other``.
 
 Loading refuses what would break at run time: an empty message, a value that is neither text nor plural
 forms, a malformed ``{``, and placeholders other than plain names (``{n.__class__}`` or ``{0}`` could read
@@ -91,14 +92,18 @@ def _placeholders(template: str, where: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def _is_plural(value: object) -> bool:
+    # A table of CLDR forms including "other" is one message; any other table is a section, so a section
+    # may still hold a key such as "many" ("targets.many").
+    return isinstance(value, dict) and "other" in value and set(value) <= PLURAL_FORMS
+
+
 def _message(value: object, where: str) -> Message:
     if isinstance(value, str):
         if not value.strip():
             raise CatalogueError(f"{where}: the message is empty")
         return Message(MappingProxyType({"other": value}), False, _placeholders(value, where))
-    if isinstance(value, dict) and value and set(value) <= PLURAL_FORMS:
-        if "other" not in value:
-            raise CatalogueError(f"{where}: plural forms need an 'other' form")
+    if isinstance(value, dict) and _is_plural(value):
         forms: dict[str, str] = {}
         names: set[str] = set()
         for form, text in value.items():
@@ -113,7 +118,7 @@ def _message(value: object, where: str) -> Message:
 def _flatten(table: Mapping[str, object], prefix: str, source: str, out: dict[str, Message]) -> None:
     for name, value in table.items():
         key = f"{prefix}{name}"
-        if isinstance(value, dict) and not (value and set(value) <= PLURAL_FORMS):
+        if isinstance(value, dict) and not _is_plural(value):
             _flatten(value, f"{key}.", source, out)
         else:
             out[key] = _message(value, f"{source}: {key}")
