@@ -180,22 +180,26 @@ class Router:
     def _find(self, tokens: Sequence[str]) -> tuple[set[int], set[int]]:
         """Phrases present in ``tokens``: all of them, and those not swallowed by a longer matched phrase."""
         found: list[tuple[int, int, int]] = []
+        longer: list[tuple[int, int]] = []  # spans of matched phrases of two words or more
         index = self._by_first_token
         for start, token in enumerate(tokens):
             entries = index.get(token)
             if entries is None:
                 continue
             for pid, phrase in entries:
-                end = start + len(phrase)
-                if len(phrase) == 1 or tuple(tokens[start:end]) == phrase:
-                    found.append((pid, start, end))
+                size = len(phrase)
+                if size == 1:
+                    found.append((pid, start, start + 1))
+                elif tuple(tokens[start : start + size]) == phrase:
+                    found.append((pid, start, start + size))
+                    longer.append((start, start + size))
         everything = {pid for pid, _, _ in found}
-        if len(found) < 2:
+        if not longer:
             return everything, everything
         kept = {
             pid
             for pid, start, end in found
-            if not any(e - s > end - start and s <= start and end <= e for _, s, e in found)
+            if not any(e - s > end - start and s <= start and end <= e for s, e in longer)
         }
         return everything, kept
 
