@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench`; each module runs alone as `python -m bench.<module>`."""
