@@ -1,12 +1,146 @@
-"""Entry point of ``sambat-tui``: the terminal app and its headless twins for scripts and cron."""
+"""Entry point of ``sambat-tui``: the terminal app and its headless twins for scripts and cron.
+
+``sambat-tui`` alone opens the app. The commands work from the local cache, offline, and say how many
+changes are waiting to be sent; only ``login`` and ``sync`` talk to the server. Every line that carries text
+from outside (titles, descriptions, names, server messages) goes through ``domain.text_safety`` first.
+
+Exit codes: 0 done (``sync``: in sync); 1 refused or failed (bad input, not in the cache, an act the role
+may not do, a server error at login); 2 ``sync``: the server could not be reached or failed, nothing lost,
+changes wait (also argparse's usage errors); 3 ``sync``: conflicts wait for a person (``sambat-tui outbox``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import csv
+import getpass
+import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any, TextIO
 
 from sambat_tui import __version__
+from sambat_tui.domain.calendar import JAKARTA
+from sambat_tui.domain.model import Action
+from sambat_tui.domain.query import QueryError
+from sambat_tui.domain.text_safety import neutralise, one_line
+from sambat_tui.domain.timefmt import format_datetime
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_UNREACHABLE = 2
+EXIT_CONFLICTS = 3
+
+PROFILE_ENV = "SAMBAT_TUI_PROFILE"
+PAGE = 500
+CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is a formula to a spreadsheet (CSV injection); it gets a leading '."""
+
+# --- messages (Indonesian first; the profile's config may choose English) ---
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "waiting": (
+        "{n} perubahan menunggu dikirim ({conflicts} konflik); jalankan `sambat-tui sync`.",
+        "{n} change(s) waiting to be sent ({conflicts} in conflict); run `sambat-tui sync`.",
+    ),
+    "queued": (
+        "Diantrekan: {what} untuk {ref} (mutasi {mid}). `sambat-tui sync` mengirimnya.",
+        "Queued: {what} for {ref} (mutation {mid}). `sambat-tui sync` sends it.",
+    ),
+    "not_cached": (
+        "{ref} tidak ada di data lokal (jalankan `sambat-tui sync`, atau bukan lingkup Anda).",
+        "{ref} is not in the local data (run `sambat-tui sync`, or it is outside your scope).",
+    ),
+    "refused.forbidden": ("peran Anda tidak boleh melakukannya", "your role may not do this"),
+    "refused.invalid_transition": (
+        "status sekarang tidak memungkinkan tindakan ini",
+        "the current status does not allow this",
+    ),
+    "refused.reason_required": ("perlu alasan (--reason)", "a reason is required (--reason)"),
+    "refused.read_only": ("mode hanya baca", "read-only mode"),
+    "refused.not_found": ("tidak ada di data lokal", "not in the local data"),
+    "notify.no_identity": (
+        "peran Anda belum diketahui: jalankan `sambat-tui sync` dulu",
+        "your role is not known yet: run `sambat-tui sync` first",
+    ),
+    "refused": ("Ditolak untuk {ref}: {reason}", "Refused for {ref}: {reason}"),
+    "locked": (
+        "Data profil {profile} sedang dipakai proses lain (aplikasi atau sync): {error}",
+        "The data of profile {profile} is in use by another process (the app or a sync): {error}",
+    ),
+    "sync.ok": (
+        "Sinkron: {pulled} perubahan masuk, {pushed} terkirim.",
+        "In sync: {pulled} change(s) in, {pushed} sent.",
+    ),
+    "sync.unreachable": (
+        "Server tidak terjangkau ({error}). Tidak ada yang hilang: {n} perubahan menunggu.",
+        "The server could not be reached ({error}). Nothing is lost: {n} change(s) waiting.",
+    ),
+    "sync.failed": (
+        "Sinkron belum selesai ({error}). Tidak ada yang hilang: {n} perubahan menunggu.",
+        "Sync did not finish ({error}). Nothing is lost: {n} change(s) waiting.",
+    ),
+    "sync.conflicts": (
+        "{n} konflik menunggu keputusan Anda: `sambat-tui outbox`.",
+        "{n} conflict(s) wait for you: `sambat-tui outbox`.",
+    ),
+    "sync.quarantined": (
+        "{n} data dari server tidak bisa disimpan dan dikarantina.",
+        "{n} record(s) from the server could not be stored and were quarantined.",
+    ),
+    "login.ok": (
+        "Masuk sebagai {user} ({roles}) di {server}. Token disimpan di: {where}.",
+        "Signed in as {user} ({roles}) on {server}. Token kept in: {where}.",
+    ),
+    "login.next": ("Jalankan `sambat-tui sync` untuk mengunduh data.", "Run `sambat-tui sync` to download."),
+    "outbox.empty": (
+        "Kotak keluar kosong: semua sudah terkirim.",
+        "The outbox is empty: everything was sent.",
+    ),
+    "app.missing": (
+        "Aplikasi terminal belum terpasang di instalasi ini; perintah headless tersedia (sambat-tui --help).",
+        "The terminal app is not installed in this build; the headless commands are (sambat-tui --help).",
+    ),
+}
+
+
+class Out:
+    """Where a command writes: results to stdout, notes to stderr, in the profile's language."""
+
+    def __init__(self, lang: str = "id", stdout: TextIO | None = None, stderr: TextIO | None = None) -> None:
+        self.lang = lang if lang in ("id", "en") else "id"
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+
+    def text(self, key: str, **values: object) -> str:
+        pair = _TEXT.get(key)
+        if pair is None:
+            return key
+        return pair[0 if self.lang == "id" else 1].format(**values)
+
+    def line(self, text: str) -> None:
+        self.stdout.write(text + "\n")
+
+    def note(self, text: str) -> None:
+        self.stderr.write(text + "\n")
+
+    def say(self, key: str, **values: object) -> None:
+        self.line(self.text(key, **values))
+
+    def warn(self, key: str, **values: object) -> None:
+        self.note(self.text(key, **values))
+
+
+def safe(text: object, max_len: int | None = None) -> str:
+    """One line of outside text, fit for a terminal or a TSV cell."""
+    return one_line(str(text), max_len) if text is not None else "-"
+
+
+# --- the parser ---
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,15 +148,575 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sambat-tui",
         description="Kotak masuk pengaduan untuk operator OPD / complaint inbox for agency operators.",
     )
+    parser.add_argument(
+        "--profile",
+        default=os.environ.get(PROFILE_ENV, "default"),
+        help="profile name (default: $SAMBAT_TUI_PROFILE or 'default')",
+    )
+    # The same option after the command; SUPPRESS keeps a subcommand's default from overwriting the value
+    # given before the command (argparse copies subparser defaults over the namespace).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--profile", default=argparse.SUPPRESS, help="profile name")
     parser.add_argument("--version", action="version", version=f"sambat-tui {__version__}")
+    parser.add_argument("--read-only", action="store_true", help="open the app without any mutating key")
+    parser.add_argument("--lang", choices=("id", "en"), help="language of the app and the messages")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    login = commands.add_parser("login", parents=[common], help="sign in to a server (checks the token)")
+    login.add_argument("--server", required=True, help="server address, https://...")
+    login.add_argument(
+        "--token", help="bearer token; '-' reads it from stdin; omitted: asked for without echo"
+    )
+    login.set_defaults(run=cmd_login)
+
+    sync = commands.add_parser("sync", parents=[common], help="pull and push until caught up")
+    sync.set_defaults(run=cmd_sync)
+
+    listing = commands.add_parser("list", parents=[common], help="list cached complaints")
+    listing.add_argument("--plain", action="store_true", help="tab-separated lines for scripts")
+    listing.add_argument("--tab", default="semua", help="inbox tab id (default: semua)")
+    listing.add_argument("--sort", choices=("due", "age", "priority"), default="due")
+    listing.add_argument("--desc", action="store_true", help="reverse the order")
+    listing.add_argument("query", nargs="*", help="filter: words, status:, cat:, kec:, overdue, due:<3d ...")
+    listing.set_defaults(run=cmd_list)
+
+    show = commands.add_parser("show", parents=[common], help="one complaint and its timeline")
+    show.add_argument("ref", help="public reference (MLG-2026-000123) or id")
+    show.add_argument("--json", action="store_true", help="the complaint as JSON (ASCII-escaped)")
+    show.set_defaults(run=cmd_show)
+
+    take = commands.add_parser("take", parents=[common], help="take a complaint (assign it to me)")
+    take.add_argument("ref")
+    take.set_defaults(run=cmd_take)
+
+    status = commands.add_parser("status", parents=[common], help="change the status (start, hold, ...)")
+    status.add_argument("ref")
+    status.add_argument(
+        "action", choices=sorted(a.value for a in Action if a not in (Action.RESPOND, Action.REOPEN))
+    )
+    status.add_argument("--reason", help="why (required for return and archive)")
+    status.set_defaults(run=cmd_status)
+
+    respond = commands.add_parser("respond", parents=[common], help="a public response (tanggapan)")
+    respond.add_argument("ref")
+    respond.add_argument("text", help="the response; '-' reads it from stdin")
+    respond.set_defaults(run=cmd_respond)
+
+    note = commands.add_parser("note", parents=[common], help="an internal note")
+    note.add_argument("ref")
+    note.add_argument("text", help="the note; '-' reads it from stdin")
+    note.set_defaults(run=cmd_note)
+
+    ret = commands.add_parser("return", parents=[common], help="return as bukan wewenang")
+    ret.add_argument("ref")
+    ret.add_argument("--reason", required=True)
+    ret.set_defaults(run=cmd_return)
+
+    box = commands.add_parser("outbox", parents=[common], help="what is waiting to be sent")
+    box.add_argument("--plain", action="store_true", help="tab-separated lines for scripts")
+    box.set_defaults(run=cmd_outbox)
+
+    export = commands.add_parser("export", parents=[common], help="export cached complaints")
+    export.add_argument("--csv", action="store_true", required=True, help="as CSV (the only format)")
+    export.add_argument("--tab", default="semua")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.add_argument("query", nargs="*")
+    export.set_defaults(run=cmd_export)
+
+    locate = commands.add_parser("locate", parents=[common], help="where config, data and logs are")
+    locate.set_defaults(run=cmd_locate)
     return parser
 
 
+# --- shared steps ---
+
+
+def _profile(args: argparse.Namespace) -> Any:
+    from sambat_tui.services.profiles import profile_paths
+
+    return profile_paths(args.profile)
+
+
+def _out(args: argparse.Namespace, profile: Any) -> Out:
+    lang = getattr(args, "lang", None)
+    if lang is None:
+        from sambat_tui.services.config import ConfigError, load_config
+
+        try:
+            lang = load_config(profile).lang
+        except ConfigError:
+            lang = "id"
+    return Out(lang)
+
+
+def _open(args: argparse.Namespace, out: Out, profile: Any) -> Any:
+    from sambat_tui.services.session import Session
+    from sambat_tui.store.db import StoreLocked
+
+    try:
+        return Session.open(profile, read_only=bool(getattr(args, "read_only", False)))
+    except StoreLocked as error:
+        out.warn("locked", profile=profile.name, error=error)
+        raise SystemExit(EXIT_FAILED) from None
+
+
+def _waiting(out: Out, session: Any) -> None:
+    counts = session.outbox.counts()
+    if counts.waiting:
+        out.warn("waiting", n=counts.waiting, conflicts=counts.conflicts)
+
+
+def _read_text(value: str) -> str:
+    return sys.stdin.read() if value == "-" else value
+
+
+def _jakarta(moment: datetime | None) -> str:
+    return "-" if moment is None else moment.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M")
+
+
+# --- commands ---
+
+
+def cmd_login(args: argparse.Namespace) -> int:
+    from sambat_tui.services.login import SignInRefused, sign_in
+    from sambat_tui.sync.client import ServerUrlError
+    from sambat_tui.sync.errors import ApiError, Offline, ProtocolError
+
+    profile = _profile(args)
+    out = _out(args, profile)
+    token = args.token
+    if token == "-":
+        token = sys.stdin.readline()
+    elif token is None:
+        token = getpass.getpass("Token: ") if sys.stdin.isatty() else sys.stdin.readline()
+    token = (token or "").strip()
+    if not token:
+        out.note("sambat-tui: a token is needed (--token, '-' for stdin)")
+        return EXIT_FAILED
+    try:
+        signed = sign_in(profile, args.server, token)
+    except (ServerUrlError, SignInRefused, ValueError) as error:
+        out.note(f"sambat-tui: {safe(error)}")
+        return EXIT_FAILED
+    except Offline as error:
+        out.note(f"sambat-tui: {safe(error)}")
+        return EXIT_UNREACHABLE
+    except (ApiError, ProtocolError) as error:
+        out.note(f"sambat-tui: {safe(error)}")
+        return EXIT_FAILED
+    me = signed.identity
+    out.say(
+        "login.ok",
+        user=safe(me.user_id),
+        roles=",".join(sorted(r.value for r in me.roles)),
+        server=safe(signed.profile.server_url),
+        where=safe(signed.token_location),
+    )
+    out.say("login.next")
+    return EXIT_OK
+
+
+class _SyncProgress:
+    """A rich progress bar on a terminal, plain phase lines otherwise (cron, pipes)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.fancy = stream.isatty() and not os.environ.get("NO_COLOR_PROGRESS")
+        self._bar: Any = None
+        self._task: Any = None
+        self._phase: str | None = None
+
+    def __enter__(self) -> _SyncProgress:
+        if self.fancy:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+            self._bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(file=self.stream),
+                transient=True,
+            )
+            self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+    def __call__(self, progress: Any) -> None:
+        if self._bar is not None:
+            if progress.phase != self._phase:
+                self._task = self._bar.add_task(progress.phase, total=progress.total)
+            self._bar.update(self._task, completed=progress.done, total=progress.total)
+        elif progress.phase != self._phase:
+            self.stream.write(f"sambat-tui: {progress.phase} ...\n")
+        self._phase = progress.phase
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    profile = _profile(args)
+    out = _out(args, profile)
+    with _open(args, out, profile) as session:
+        with _SyncProgress(out.stderr) as progress:
+            report = session.sync.run_once(progress, retry_now=True)
+        counts = session.outbox.counts()
+        waiting = counts.pending + counts.failed
+        if report.quarantined:
+            out.warn("sync.quarantined", n=report.quarantined)
+        if report.error is not None:
+            key = "sync.unreachable" if not report.online else "sync.failed"
+            out.warn(key, error=safe(report.error, 300), n=counts.waiting)
+            if counts.conflicts:
+                out.warn("sync.conflicts", n=counts.conflicts)
+            return EXIT_UNREACHABLE if not report.online or waiting else EXIT_FAILED
+        out.say("sync.ok", pulled=report.pulled, pushed=report.pushed)
+        if counts.conflicts:
+            out.warn("sync.conflicts", n=counts.conflicts)
+            return EXIT_CONFLICTS
+        if waiting:
+            out.warn("sync.failed", error="retry later", n=waiting)
+            return EXIT_UNREACHABLE
+    return EXIT_OK
+
+
+def _rows(session: Any, tab: str, query: str, sort: str, descending: bool) -> Iterator[Any]:
+    """Every row of the tab and query, page by page (never the whole list in memory)."""
+    from sambat_tui.services.inbox import Sort
+
+    page = session.inbox.first(tab, query, Sort(sort), descending, PAGE)
+    while True:
+        yield from page.rows
+        if not page.has_after:
+            return
+        page = session.inbox.after(page.after, PAGE)
+
+
+def _query_or_fail(out: Out, session: Any, tab: str, query: str) -> bool:
+    try:
+        session.inbox.criteria(tab, query)
+    except QueryError as error:
+        out.note(f"sambat-tui: {safe(error)}")
+        return False
+    except KeyError as error:
+        out.note(f"sambat-tui: {safe(error.args[0] if error.args else error)}")
+        return False
+    return True
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    profile = _profile(args)
+    out = _out(args, profile)
+    query = " ".join(args.query)
+    with _open(args, out, profile) as session:
+        if not _query_or_fail(out, session, args.tab, query):
+            return EXIT_FAILED
+        rows = _rows(session, args.tab, query, args.sort, args.desc)
+        if args.plain or not out.stdout.isatty():
+            for row in rows:
+                place = f"{row.agency_id or '-'}/{row.desk_id or '-'}" if row.agency_id else "-"
+                cells = (row.public_ref, row.status.value, _jakarta(row.due_at), place, row.title)
+                out.line("\t".join(safe(c) for c in cells))
+        else:
+            _rich_list(out, rows)
+        _waiting(out, session)
+    return EXIT_OK
+
+
+def _rich_list(out: Out, rows: Iterator[Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, header_style="bold")
+    for column in ("Ref", "Status", "SLA", "Meja / desk", "Judul / title", ""):
+        table.add_column(column)
+    for row in rows:
+        days = "-" if row.sla_days_left is None else str(row.sla_days_left)
+        mark = "*" if row.pending else ""
+        cells = (row.public_ref, row.status.value, days, row.desk_id or "-", row.title, mark)
+        # Text objects, never markup: a title holding "[bold]" stays text.
+        table.add_row(*(Text(safe(c, 80)) for c in cells))
+    Console(file=out.stdout).print(table)
+
+
+def _find(out: Out, session: Any, ref: str) -> Any:
+    detail = session.complaints.get(ref)
+    if detail is None:
+        out.warn("not_cached", ref=safe(ref, 60))
+    return detail
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    profile = _profile(args)
+    out = _out(args, profile)
+    with _open(args, out, profile) as session:
+        detail = _find(out, session, args.ref)
+        if detail is None:
+            return EXIT_FAILED
+        if args.json:
+            body = {
+                "complaint": detail.data,
+                "timeline": [
+                    {
+                        "id": e.id,
+                        "at": e.at.isoformat(),
+                        "kind": e.kind,
+                        "subkind": e.subkind,
+                        "public": e.public,
+                        "body": e.body,
+                        "author": e.author,
+                        "status_after": e.status_after,
+                        "detail": e.detail,
+                        "pending": e.pending,
+                    }
+                    for e in detail.timeline
+                ],
+                "allowed": sorted(a.value for a in detail.allowed),
+                "pending": detail.pending,
+                "conflicts": detail.conflicts,
+            }
+            # ASCII-escaped: no control character or bidi override can reach the terminal as such.
+            out.line(json.dumps(body, ensure_ascii=True, indent=2))
+        else:
+            _show_text(out, detail)
+        _waiting(out, session)
+    return EXIT_OK
+
+
+def _show_text(out: Out, detail: Any) -> None:
+    data = detail.data
+    sla = data.get("sla") or {}
+    location = data.get("location") or {}
+
+    def when(value: object) -> str:
+        if not isinstance(value, str):
+            return "-"
+        try:
+            return format_datetime(datetime.fromisoformat(value), out.lang)
+        except ValueError:
+            return safe(value)
+
+    out.line(f"{safe(data.get('public_ref'))}  {safe(data.get('status'))}  {safe(data.get('title'), 200)}")
+    place = ", ".join(safe(location.get(k)) for k in ("address", "kelurahan", "kecamatan") if location.get(k))
+    fields = (
+        ("kategori / category", safe(data.get("category_code"))),
+        ("instansi / agency", f"{safe(data.get('agency_id'))} / {safe(data.get('desk_id'))}"),
+        ("petugas / assignee", safe(data.get("assignee_id"))),
+        ("lokasi / location", place or "-"),
+        ("visibilitas / visibility", safe(data.get("visibility"))),
+        ("prioritas / priority", safe(data.get("priority"))),
+        ("tenggat / resolve due", when(sla.get("resolve_due"))),
+        ("dibuat / created", when(data.get("created_at"))),
+    )
+    for label, value in fields:
+        out.line(f"  {label}: {value}")
+    out.line("")
+    out.line(neutralise(str(data.get("description", "")), max_len=20_000))
+    out.line("")
+    for entry in detail.timeline:
+        flag = " (menunggu / pending)" if entry.pending else ""
+        scope = "publik" if entry.public else "internal"
+        head = (
+            f"- {format_datetime(entry.at, out.lang)}  {entry.subkind} [{scope}] {safe(entry.author)}{flag}"
+        )
+        out.line(head + (f"  {safe(entry.detail)}" if entry.detail else ""))
+        if entry.body:
+            for text_line in neutralise(entry.body, max_len=20_000).splitlines():
+                out.line(f"    {text_line}")
+    if detail.allowed:
+        out.line("")
+        out.line("tindakan / actions: " + ", ".join(sorted(a.value for a in detail.allowed)))
+
+
+def _act(args: argparse.Namespace, what: str, perform: Callable[[Any, str], Any]) -> int:
+    """Find the complaint, queue the act, and say what was queued or why it was refused."""
+    from sambat_tui.services.actions import TextRefused
+
+    profile = _profile(args)
+    out = _out(args, profile)
+    with _open(args, out, profile) as session:
+        detail = _find(out, session, args.ref)
+        if detail is None:
+            _waiting(out, session)
+            return EXIT_FAILED
+        complaint_id = str(detail.data["id"])
+        ref = safe(detail.data.get("public_ref"))
+        try:
+            result = perform(session, complaint_id)
+        except TextRefused as error:
+            out.note(f"sambat-tui: {safe(error)}")
+            return EXIT_FAILED
+        for _, key in result.refused:
+            out.warn("refused", ref=ref, reason=out.text(key))
+        for mutation_id in result.queued:
+            out.say("queued", what=what, ref=ref, mid=mutation_id[:8])
+        _waiting(out, session)
+        return EXIT_OK if result.queued and not result.refused else EXIT_FAILED
+
+
+def cmd_take(args: argparse.Namespace) -> int:
+    return _act(args, "take", lambda s, cid: s.actions.transition([cid], Action.TAKE))
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    action = Action(args.action)
+    return _act(args, action.value, lambda s, cid: s.actions.transition([cid], action, args.reason))
+
+
+def cmd_respond(args: argparse.Namespace) -> int:
+    text = _read_text(args.text)
+    return _act(args, "respond", lambda s, cid: s.actions.respond(cid, text))
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    text = _read_text(args.text)
+    return _act(args, "note", lambda s, cid: s.actions.note(cid, text))
+
+
+def cmd_return(args: argparse.Namespace) -> int:
+    return _act(args, "return", lambda s, cid: s.actions.return_(cid, args.reason))
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    profile = _profile(args)
+    out = _out(args, profile)
+    with _open(args, out, profile) as session:
+        entries = session.outbox.entries()
+        if not entries:
+            out.say("outbox.empty")
+            return EXIT_OK
+        for e in entries:
+            why = e.server_reason or e.last_error or ""
+            cells = (str(e.seq), e.state, e.public_ref, e.summary, str(e.attempts), why)
+            if args.plain or not out.stdout.isatty():
+                out.line("\t".join(safe(c, 300) for c in cells))
+            else:
+                out.line(f"{e.seq:>5}  {e.state:<8}  {safe(e.public_ref)}  {safe(e.summary)}")
+                if why:
+                    out.line(f"       {safe(why, 200)}")
+        _waiting(out, session)
+    return EXIT_OK
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell: outside text neutralised, and a leading formula character defused with a quote."""
+    text = "" if value is None else neutralise(str(value))
+    return "'" + text if text.startswith(CSV_TRIGGERS) else text
+
+
+EXPORT_COLUMNS = (
+    "public_ref",
+    "status",
+    "priority",
+    "category_code",
+    "kecamatan",
+    "desk_id",
+    "assignee_id",
+    "created_at",
+    "due_at",
+    "sla_days_left",
+    "pending",
+    "title",
+)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    profile = _profile(args)
+    out = _out(args, profile)
+    query = " ".join(args.query)
+    with _open(args, out, profile) as session:
+        if not _query_or_fail(out, session, args.tab, query):
+            return EXIT_FAILED
+        with contextlib.ExitStack() as stack:
+            target: IO[str] = out.stdout
+            if args.output:
+                target = stack.enter_context(Path(args.output).open("w", encoding="utf-8", newline=""))
+            writer = csv.writer(target)
+            writer.writerow(EXPORT_COLUMNS)
+            for row in _rows(session, args.tab, query, "due", False):
+                values = {
+                    "public_ref": row.public_ref,
+                    "status": row.status.value,
+                    "priority": row.priority.value,
+                    "category_code": row.category_code,
+                    "kecamatan": row.kecamatan,
+                    "desk_id": row.desk_id,
+                    "assignee_id": row.assignee_id,
+                    "created_at": _jakarta(row.created_at),
+                    "due_at": "" if row.due_at is None else _jakarta(row.due_at),
+                    "sla_days_left": "" if row.sla_days_left is None else row.sla_days_left,
+                    "pending": row.pending,
+                    "title": row.title,
+                }
+                writer.writerow([csv_cell(values[c]) for c in EXPORT_COLUMNS])
+        _waiting(out, session)
+    return EXIT_OK
+
+
+def cmd_locate(args: argparse.Namespace) -> int:
+    from sambat_tui.services.credentials import TokenStore
+
+    profile = _profile(args)
+    out = _out(args, profile)
+    out.line(f"profile\t{profile.name}")
+    out.line(f"config\t{profile.config_dir}")
+    out.line(f"data\t{profile.data_dir}")
+    out.line(f"cache\t{profile.cache_path}")
+    out.line(f"logs\t{profile.log_dir}")
+    out.line(f"server\t{safe(profile.server_url or '-')}")
+    out.line(f"token\t{safe(TokenStore(profile).describe())}")
+    return EXIT_OK
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the Textual app (loaded only now: the headless commands never import textual)."""
+    try:
+        from sambat_tui.ui.app import SambatApp
+        from sambat_tui.ui.ports import AppOptions
+    except ImportError:
+        sys.stderr.write(Out().text("app.missing") + "\n")
+        return EXIT_UNREACHABLE
+    from sambat_tui.services.config import load_config
+    from sambat_tui.services.session import Session
+
+    profile = _profile(args)
+    config = load_config(profile)
+    options = AppOptions(
+        lang=args.lang or config.lang,
+        theme=config.theme,
+        keymap=dict(config.keys),
+        read_only=args.read_only,
+        sync_interval_seconds=float(config.sync_interval_seconds),
+        profile_name=profile.name,
+    )
+
+    def open_session() -> Any:
+        # The UI's ports mirror the services' types field for field; the UI helper owns this wiring.
+        return Session.open(profile, read_only=args.read_only)
+
+    SambatApp(open_session, options).run()
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from sambat_tui.services.config import ConfigError
+    from sambat_tui.services.profiles import ProfileError
+
     parser = build_parser()
-    parser.parse_args(argv)
-    parser.print_help(sys.stderr)
-    return 2
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = getattr(args, "run", run_app)
+    try:
+        return run(args)
+    except (ProfileError, ConfigError) as error:
+        sys.stderr.write(f"sambat-tui: {safe(error)}\n")
+        return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (`sambat-tui list --plain | head`): silence the interpreter's final flush.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":
