@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sambat_tui.domain.informal_words import everyday_words
 from sambat_tui.domain.model import AgencyKind
 from sambat_tui.domain.reference import Category, Reference, load_reference
 from sambat_tui.domain.routing_rules import (
@@ -29,7 +30,7 @@ from sambat_tui.domain.routing_rules import (
     kecamatan_names,
     load_rules,
 )
-from sambat_tui.domain.text_normalize import Normalizer
+from sambat_tui.domain.text_normalize import Normalizer, raw_tokens
 
 EXPLICIT_CATEGORY = "explicit_category"
 KEYWORD = "keyword"
@@ -103,8 +104,9 @@ class Router:
             for rule in rules.rules
             for phrase in (*rule.keywords_any, *(p for g in rule.keywords_all for p in g), *rule.exclude_any)
         ]
-        place_names = [k.name for k in reference.kelurahan] + list(self._kecamatan.values())
-        self._normalizer = Normalizer(vocabulary=[*phrases_text, *place_names])
+        # place names are real words: never "corrected" into a keyword, never a target of a correction
+        places = {t for k in reference.kelurahan for name in (k.name, k.kecamatan) for t in raw_tokens(name)}
+        self._normalizer = Normalizer(vocabulary=phrases_text, common_words=everyday_words() | places)
 
         self._phrases: list[tuple[str, ...]] = []
         self._phrase_ids: dict[tuple[str, ...], int] = {}

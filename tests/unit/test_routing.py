@@ -16,6 +16,7 @@ from sambat_tui.domain.routing import (
     Router,
     UnknownCategory,
 )
+from sambat_tui.domain.text_normalize import raw_tokens
 
 
 @pytest.fixture(scope="module")
@@ -345,3 +346,9 @@ def test_a_category_rule_replaces_the_category_default(small: Router) -> None:
         "dishub.lalin",
         "pju.dishub",
     )
+
+
+def test_place_names_are_never_corrected_into_keywords(router: Router, reference: Reference) -> None:
+    for kelurahan in reference.kelurahan:
+        for name in (kelurahan.name, kelurahan.kecamatan):
+            assert router.normalizer.normalize(name) == " ".join(raw_tokens(name))
