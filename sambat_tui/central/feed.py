@@ -1,8 +1,10 @@
 """The change feed: scope-aware pages of the change log behind an opaque cursor.
 
-For each log row the caller gets an upsert when the row's scope matches theirs, an evict when only the
-previous scope did (the complaint left them), and nothing otherwise; timeline entries follow their
-complaint's scope; reference entities go to everyone. Rows are served only up to the storage's watermark.
+For each complaint row the caller gets an upsert when the row's scope matches theirs, an evict when only
+the previous scope did (the complaint left them), and nothing otherwise. Timeline entries (updates,
+dispositions) go only to callers whose scope holds their complaint now; when a complaint moves, its timeline
+is logged again so that those who gain it receive it. Reference entities go to everyone. Rows are served
+only up to the storage's watermark, so a page never skips a row that commits later with a lower number.
 """
 
 from __future__ import annotations
@@ -11,19 +13,32 @@ import base64
 import binascii
 import json
 import re
+from dataclasses import dataclass
 
 from sambat_tui.central.context import Context
 from sambat_tui.central.problems import ApiProblem
 from sambat_tui.central.records import FeedRow
 from sambat_tui.central.scope import Scope
+from sambat_tui.central.storage import LOG_REANNOUNCE
 from sambat_tui.contract import REFERENCE_ENTITIES, ChangeOp, Entity, ProblemCode, User
 
-_CURSOR_TEXT = re.compile(r"^([0-9a-f]{1,64})\.(0|[1-9][0-9]{0,18})$")
+_CURSOR_TEXT = re.compile(r"^([0-9a-f]{1,64})\.(0|[1-9][0-9]{0,9})\.(0|[1-9][0-9]{0,18})$")
 _REFERENCE = frozenset(e.value for e in REFERENCE_ENTITIES)
 
 
-def encode_cursor(epoch: str, seq: int) -> str:
-    return base64.urlsafe_b64encode(f"{epoch}.{seq}".encode("ascii")).decode("ascii").rstrip("=")
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    epoch: str
+    """The database the cursor belongs to."""
+    generation: int
+    """The compaction generation it was issued in."""
+    seq: int
+    """Everything up to here has been served."""
+
+
+def encode_cursor(cursor: Cursor) -> str:
+    text = f"{cursor.epoch}.{cursor.generation}.{cursor.seq}"
+    return base64.urlsafe_b64encode(text.encode("ascii")).decode("ascii").rstrip("=")
 
 
 def _bad_cursor(detail: str) -> ApiProblem:
@@ -34,8 +49,8 @@ def _bad_cursor(detail: str) -> ApiProblem:
     )
 
 
-def decode_cursor(cursor: str) -> tuple[str, int]:
-    """(epoch, seq) from a cursor this server made; 422 for anything else."""
+def decode_cursor(cursor: str) -> Cursor:
+    """A cursor this server made; 422 for anything else."""
     if len(cursor) > 120 or not re.fullmatch(r"[A-Za-z0-9_-]+", cursor):
         raise _bad_cursor("not a cursor from this server")
     try:
@@ -45,17 +60,24 @@ def decode_cursor(cursor: str) -> tuple[str, int]:
     match = _CURSOR_TEXT.fullmatch(text)
     if match is None:
         raise _bad_cursor("not a cursor from this server")
-    return match.group(1), int(match.group(2))
+    return Cursor(match.group(1), int(match.group(2)), int(match.group(3)))
 
 
 def _op_for(scope: Scope, row: FeedRow) -> ChangeOp | None:
     if row.entity in _REFERENCE:
         return ChangeOp.UPSERT
-    if scope.matches(row.scope):
-        return ChangeOp.UPSERT
-    if row.entity == Entity.COMPLAINT.value and scope.matches(row.prev_scope):
-        return ChangeOp.EVICT
-    return None
+    if row.entity == Entity.COMPLAINT.value:
+        if scope.matches(row.scope):
+            return ChangeOp.UPSERT
+        return ChangeOp.EVICT if scope.matches(row.prev_scope) else None
+    # A timeline entry goes only where its complaint is now: a reader who lost the complaint meanwhile
+    # gets (or got) its evict, and after a compaction the rows that would have evicted may be gone.
+    if row.current_scope is None or not scope.matches(row.current_scope):
+        return None
+    if row.op == LOG_REANNOUNCE:
+        # Logged again because the complaint moved: news only to those who did not have it before.
+        return ChangeOp.UPSERT if scope.matches(row.scope) and not scope.matches(row.prev_scope) else None
+    return ChangeOp.UPSERT if scope.matches(row.scope) else None
 
 
 def _change_json(row: FeedRow, op: ChangeOp) -> str:
@@ -74,14 +96,15 @@ def changes_page(context: Context, user: User, cursor: str | None, limit: int) -
         state = tx.feed_state()
         after = 0
         if cursor:
-            epoch, after = decode_cursor(cursor)
-            if epoch != state.epoch:
+            position = decode_cursor(cursor)
+            after = position.seq
+            if position.epoch != state.epoch:
                 raise ApiProblem(
                     ProblemCode.CURSOR_EXPIRED,
                     "Kursor berasal dari basis data lain; unduh ulang dari awal / "
                     "the cursor is from another database; bootstrap again",
                 )
-            if after < state.min_seq:
+            if position.generation != state.generation and after < state.min_seq:
                 raise ApiProblem(
                     ProblemCode.CURSOR_EXPIRED,
                     "Log perubahan sudah dipadatkan melewati kursor ini; unduh ulang dari awal / "
@@ -92,11 +115,9 @@ def changes_page(context: Context, user: User, cursor: str | None, limit: int) -
         rows = tx.feed_rows(scope, after=after, upto=state.watermark, limit=limit)
     parts = [_change_json(row, op) for row in rows if (op := _op_for(scope, row)) is not None]
     if len(rows) == limit and rows[-1].seq < state.watermark:
-        position, has_more = rows[-1].seq, True
+        served, has_more = rows[-1].seq, True
     else:
-        position, has_more = state.watermark, False
+        served, has_more = state.watermark, False
+    next_cursor = encode_cursor(Cursor(state.epoch, state.generation, served))
     more = "true" if has_more else "false"
-    return (
-        '{"changes":[' + ",".join(parts) + "],"
-        f'"next_cursor":"{encode_cursor(state.epoch, position)}","has_more":{more}}}'
-    )
+    return '{"changes":[' + ",".join(parts) + f'],"next_cursor":"{next_cursor}","has_more":{more}}}'

@@ -251,4 +251,9 @@ SECONDARY_INDEXES: tuple[Index, ...] = (
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _TABLES_V1 + tuple(index.ddl for index in SECONDARY_INDEXES)),
+    # Counts compactions that dropped rows: a cursor issued since the last one is valid even below
+    # feed_min_seq (a bootstrap that began after the compaction has missed nothing).
+    Migration(
+        2, "feed generation", ("INSERT OR IGNORE INTO meta (key, value) VALUES ('feed_generation', '0')",)
+    ),
 )

@@ -63,7 +63,9 @@ class FeedState:
     epoch: str
     """Random id of this database: a cursor from another one (a restore, a reset) is refused."""
     min_seq: int
-    """Compaction dropped rows up to here; a cursor below it has missed something."""
+    """Compaction dropped rows up to here; a cursor below it may have missed something."""
+    generation: int
+    """How many compactions have dropped rows; a cursor issued in this generation missed nothing."""
     watermark: int
     """The highest sequence number committed in the reader's snapshot."""
 
@@ -79,3 +81,5 @@ class FeedRow:
     """The entity's JSON exactly as written, spliced into the answer unparsed."""
     scope: ScopeKey
     prev_scope: ScopeKey
+    current_scope: ScopeKey | None
+    """For a timeline entry: where its complaint sits in the reader's snapshot (None for other entities)."""

@@ -47,6 +47,10 @@ from sambat_tui.domain.model import Status
 
 DB_FILENAME = "central.sqlite3"
 
+LOG_UPSERT = "upsert"
+LOG_REANNOUNCE = "reannounce"
+"""A timeline entry logged again because its complaint moved: news only to those who just gained it."""
+
 DueColumn = Literal["verify_due", "response_due", "resolve_due", "reply_due"]
 _DUE_COLUMNS: frozenset[str] = frozenset({"verify_due", "response_due", "resolve_due", "reply_due"})
 _ESCALATED_COLUMN: dict[Deadline, str] = {
@@ -490,24 +494,37 @@ class ReadTx:
         meta = {row["key"]: row["value"] for row in self._all("SELECT key, value FROM meta")}
         top = self._one("SELECT max(seq) AS top FROM change_log")
         watermark = 0 if top is None or top["top"] is None else int(top["top"])
-        return FeedState(epoch=meta["epoch"], min_seq=int(meta["feed_min_seq"]), watermark=watermark)
+        return FeedState(
+            epoch=meta["epoch"],
+            min_seq=int(meta["feed_min_seq"]),
+            generation=int(meta["feed_generation"]),
+            watermark=watermark,
+        )
 
     def feed_rows(self, scope: Scope, *, after: int, upto: int, limit: int) -> list[FeedRow]:
-        """Log rows in (after, upto] that concern ``scope`` now or did before the change (evicts), by seq."""
+        """Log rows in (after, upto] that concern ``scope`` now or did before the change (evicts), by seq.
+
+        Timeline rows come with their complaint's scope in this snapshot, read in the same statement.
+        """
         params: list[Any] = [after, upto]
         sql = (
-            "SELECT seq, entity, entity_id, op, version, data, agency_id, desk_id, assignee_id, "
-            "prev_agency_id, prev_desk_id, prev_assignee_id FROM change_log WHERE seq > ? AND seq <= ?"
+            "SELECT cl.seq, cl.entity, cl.entity_id, cl.op, cl.version, cl.data, cl.agency_id, cl.desk_id, "
+            "cl.assignee_id, cl.prev_agency_id, cl.prev_desk_id, cl.prev_assignee_id, "
+            "c.id AS cur_id, c.agency_id AS cur_agency_id, c.desk_id AS cur_desk_id, "
+            "c.assignee_id AS cur_assignee_id "
+            "FROM change_log AS cl LEFT JOIN complaints AS c "
+            "ON c.id = cl.complaint_id AND cl.entity IN ('update', 'disposition') "
+            "WHERE cl.seq > ? AND cl.seq <= ?"
         )
         if not scope.everything:
-            now_where, now_params = _scope_where(scope, "agency_id", "desk_id", "assignee_id")
+            now_where, now_params = _scope_where(scope, "cl.agency_id", "cl.desk_id", "cl.assignee_id")
             prev_where, prev_params = _scope_where(
-                scope, "prev_agency_id", "prev_desk_id", "prev_assignee_id"
+                scope, "cl.prev_agency_id", "cl.prev_desk_id", "cl.prev_assignee_id"
             )
             reference = ", ".join(f"'{e.value}'" for e in sorted(REFERENCE_ENTITIES))
-            sql += f" AND (entity IN ({reference}) OR {now_where} OR {prev_where})"
+            sql += f" AND (cl.entity IN ({reference}) OR {now_where} OR {prev_where})"
             params += now_params + prev_params
-        sql += " ORDER BY seq LIMIT ?"
+        sql += " ORDER BY cl.seq LIMIT ?"
         params.append(limit)
         return [
             FeedRow(
@@ -519,6 +536,9 @@ class ReadTx:
                 data=row["data"],
                 scope=ScopeKey(row["agency_id"], row["desk_id"], row["assignee_id"]),
                 prev_scope=ScopeKey(row["prev_agency_id"], row["prev_desk_id"], row["prev_assignee_id"]),
+                current_scope=None
+                if row["cur_id"] is None
+                else ScopeKey(row["cur_agency_id"], row["cur_desk_id"], row["cur_assignee_id"]),
             )
             for row in self._all(sql, params)
         ]
@@ -552,18 +572,20 @@ class WriteTx(ReadTx):
     def _log(
         self,
         rows: Sequence[tuple[Entity, str, str | None, int, str | None, ScopeKey | None, ScopeKey | None]],
+        op: str = LOG_UPSERT,
     ) -> None:
-        """Append (entity, id, complaint_id, version, data, scope, previous scope) rows as upserts."""
+        """Append (entity, id, complaint_id, version, data, scope, previous scope) rows."""
         nothing = ScopeKey(None, None, None)
         self._conn.executemany(
             "INSERT INTO change_log (entity, entity_id, complaint_id, op, version, data, agency_id, desk_id, "
             "assignee_id, prev_agency_id, prev_desk_id, prev_assignee_id, created_at) "
-            "VALUES (?, ?, ?, 'upsert', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     entity.value,
                     entity_id,
                     complaint_id,
+                    op,
                     version,
                     data,
                     *(scope or nothing).as_tuple(),
@@ -632,16 +654,18 @@ class WriteTx(ReadTx):
             ]
         )
         if scope != prev:
-            # Whoever gains the complaint needs its timeline too: log every entry again under the new scope.
+            # Whoever gains the complaint needs its timeline too: log every entry again under the new scope,
+            # with the old one, so that the feed sends it only to those who did not have it before.
             self._log(
                 [
-                    (Entity.UPDATE, str(u.id), complaint_id, 1, u.model_dump_json(), scope, None)
+                    (Entity.UPDATE, str(u.id), complaint_id, 1, u.model_dump_json(), scope, prev)
                     for u in self.updates_of(complaint_id)
                 ]
                 + [
-                    (Entity.DISPOSITION, str(d.id), complaint_id, 1, d.model_dump_json(), scope, None)
+                    (Entity.DISPOSITION, str(d.id), complaint_id, 1, d.model_dump_json(), scope, prev)
                     for d in self.dispositions_of(complaint_id)
-                ]
+                ],
+                op=LOG_REANNOUNCE,
             )
 
     def insert_updates(self, items: Sequence[tuple[StoredUpdate, ScopeKey]]) -> None:
@@ -806,11 +830,15 @@ class WriteTx(ReadTx):
     def compact_feed(self, older_than: datetime) -> int:
         """Drop log rows older than ``older_than`` that a later row of the same entity supersedes.
 
-        A client that had not read a dropped row could miss an evict, so every cursor before the highest
-        dropped sequence number becomes invalid (410); a fresh bootstrap sees the latest row of everything.
+        A client that had not read a dropped row could miss an evict, so every cursor issued before this
+        compaction and lying before the highest dropped sequence number becomes invalid (410); a fresh
+        bootstrap sees the latest row of everything.
+        Rows of timeline entries (updates, dispositions) are never dropped: they do not change, and which of
+        their rows reaches whom depends on the whole sequence of moves of their complaint.
         """
         condition = (
-            "created_at < ? AND seq < (SELECT max(later.seq) FROM change_log AS later "
+            "created_at < ? AND entity NOT IN ('update', 'disposition') AND seq < ("
+            "SELECT max(later.seq) FROM change_log AS later "
             "WHERE later.entity = change_log.entity AND later.entity_id = change_log.entity_id)"
         )
         cutoff = db_time(older_than)
@@ -821,6 +849,9 @@ class WriteTx(ReadTx):
         self._conn.execute(
             "UPDATE meta SET value = CAST(max(CAST(value AS INTEGER), ?) AS TEXT) WHERE key = 'feed_min_seq'",
             (int(top["top"]),),
+        )
+        self._conn.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'feed_generation'"
         )
         return dropped
 

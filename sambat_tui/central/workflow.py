@@ -8,7 +8,7 @@ return) and makes retries harmless (Idempotency-Key, update ids).
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -377,7 +377,8 @@ def _apply_update(
         body=request.body,
         status_after=request.status_after,
         author_id=user.id,
-        authored_at=request.authored_at,
+        # Stored as UTC like every time, so the first answer, the history and the feed say the same.
+        authored_at=request.authored_at.astimezone(UTC),
         recorded_at=now,
     )
     if after.complaint.status is not current.status:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header
 from fastapi.responses import Response
 
 from sambat_tui.central.replies import check_idempotency_key
-from sambat_tui.central.routes.deps import ContextDep, UserDep, reply_response
+from sambat_tui.central.routes.deps import CallerDep, reply_response
 from sambat_tui.central.workflow import dispose, put_update, transition
 from sambat_tui.contract import DispositionRequest, MutationResult, TransitionRequest, UpdateRequest
 
@@ -27,14 +27,13 @@ IdempotencyKey = Annotated[
 def post_transition(
     complaint_id: UUID,
     body: TransitionRequest,
-    context: ContextDep,
-    user: UserDep,
+    caller: CallerDep,
     if_match: IfMatch = None,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     key = check_idempotency_key(idempotency_key)
     return reply_response(
-        transition(context, user, complaint_id, body, if_match=if_match, idempotency_key=key)
+        transition(caller.context, caller.user, complaint_id, body, if_match=if_match, idempotency_key=key)
     )
 
 
@@ -42,13 +41,14 @@ def post_transition(
 def post_disposition(
     complaint_id: UUID,
     body: DispositionRequest,
-    context: ContextDep,
-    user: UserDep,
+    caller: CallerDep,
     if_match: IfMatch = None,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     key = check_idempotency_key(idempotency_key)
-    return reply_response(dispose(context, user, complaint_id, body, if_match=if_match, idempotency_key=key))
+    return reply_response(
+        dispose(caller.context, caller.user, complaint_id, body, if_match=if_match, idempotency_key=key)
+    )
 
 
 @router.put(
@@ -58,6 +58,6 @@ def post_disposition(
     responses={200: {"model": MutationResult, "description": "The same update again: the first answer"}},
 )
 def put_complaint_update(
-    complaint_id: UUID, update_id: UUID, body: UpdateRequest, context: ContextDep, user: UserDep
+    complaint_id: UUID, update_id: UUID, body: UpdateRequest, caller: CallerDep
 ) -> Response:
-    return reply_response(put_update(context, user, complaint_id, update_id, body))
+    return reply_response(put_update(caller.context, caller.user, complaint_id, update_id, body))

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from sambat_tui.central.feed import changes_page
-from sambat_tui.central.routes.deps import ContextDep, UserDep, json_response
+from sambat_tui.central.routes.deps import CallerDep, json_response
 from sambat_tui.contract import FEED_PAGE_DEFAULT, FEED_PAGE_MAX, ChangePage
 
 router = APIRouter(prefix="/v1", tags=["sync"])
@@ -16,9 +16,8 @@ router = APIRouter(prefix="/v1", tags=["sync"])
 
 @router.get("/changes", response_model=ChangePage)
 def changes(
-    context: ContextDep,
-    user: UserDep,
+    caller: CallerDep,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=FEED_PAGE_MAX)] = FEED_PAGE_DEFAULT,
 ) -> Response:
-    return json_response(changes_page(context, user, cursor, limit))
+    return json_response(changes_page(caller.context, caller.user, cursor, limit))

@@ -12,7 +12,7 @@ from sambat_tui.central.intake import intake
 from sambat_tui.central.listing import list_complaints
 from sambat_tui.central.problems import ApiProblem
 from sambat_tui.central.replies import complaint_in_scope, etag_matches
-from sambat_tui.central.routes.deps import ContextDep, UserDep, model_response, reply_response
+from sambat_tui.central.routes.deps import CallerDep, model_response, reply_response
 from sambat_tui.central.scope import may_read_reporter
 from sambat_tui.contract import Complaint, ComplaintPage, History, IntakeRequest, ProblemCode, Reporter
 from sambat_tui.contract.text import ShortText
@@ -23,8 +23,7 @@ router = APIRouter(prefix="/v1/complaints", tags=["complaints"])
 
 @router.get("", response_model=ComplaintPage)
 def complaints(
-    context: ContextDep,
-    user: UserDep,
+    caller: CallerDep,
     status: Annotated[list[Status] | None, Query()] = None,
     desk: Annotated[str | None, Query(max_length=100)] = None,
     q: Annotated[ShortText | None, Query(max_length=200)] = None,
@@ -32,7 +31,7 @@ def complaints(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
     page = list_complaints(
-        context, user, statuses=status or [], desk_id=desk, query=q, cursor=cursor, limit=limit
+        caller.context, caller.user, statuses=status or [], desk_id=desk, query=q, cursor=cursor, limit=limit
     )
     return model_response(page)
 
@@ -40,12 +39,11 @@ def complaints(
 @router.get("/{complaint_id}", response_model=Complaint)
 def complaint(
     complaint_id: UUID,
-    context: ContextDep,
-    user: UserDep,
+    caller: CallerDep,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
-    with context.storage.read() as tx:
-        current = complaint_in_scope(tx, user, complaint_id).complaint
+    with caller.context.storage.read() as tx:
+        current = complaint_in_scope(tx, caller.user, complaint_id).complaint
     if if_none_match is not None and etag_matches(if_none_match, current):
         return Response(status_code=304, headers={"ETag": current.etag})
     return model_response(current, etag=current.etag)
@@ -57,14 +55,14 @@ def complaint(
     status_code=201,
     responses={200: {"model": Complaint, "description": "The same intake again: the complaint as it is now"}},
 )
-def put_complaint(complaint_id: UUID, body: IntakeRequest, context: ContextDep, user: UserDep) -> Response:
-    return reply_response(intake(context, user, complaint_id, body))
+def put_complaint(complaint_id: UUID, body: IntakeRequest, caller: CallerDep) -> Response:
+    return reply_response(intake(caller.context, caller.user, complaint_id, body))
 
 
 @router.get("/{complaint_id}/history", response_model=History)
-def history(complaint_id: UUID, context: ContextDep, user: UserDep) -> Response:
-    with context.storage.read() as tx:
-        complaint_in_scope(tx, user, complaint_id)
+def history(complaint_id: UUID, caller: CallerDep) -> Response:
+    with caller.context.storage.read() as tx:
+        complaint_in_scope(tx, caller.user, complaint_id)
         updates, dispositions = tx.updates_of(str(complaint_id)), tx.dispositions_of(str(complaint_id))
     return model_response(
         History(complaint_id=complaint_id, updates=tuple(updates), dispositions=tuple(dispositions))
@@ -72,10 +70,10 @@ def history(complaint_id: UUID, context: ContextDep, user: UserDep) -> Response:
 
 
 @router.get("/{complaint_id}/reporter", response_model=Reporter)
-def reporter(complaint_id: UUID, context: ContextDep, user: UserDep) -> Response:
-    with context.storage.read() as tx:
-        current = complaint_in_scope(tx, user, complaint_id).complaint
-        if not may_read_reporter(user, current.visibility, in_scope=True):
+def reporter(complaint_id: UUID, caller: CallerDep) -> Response:
+    with caller.context.storage.read() as tx:
+        current = complaint_in_scope(tx, caller.user, complaint_id).complaint
+        if not may_read_reporter(caller.user, current.visibility, in_scope=True):
             raise ApiProblem(
                 ProblemCode.FORBIDDEN,
                 f"Identitas pelapor pengaduan {current.visibility.value} tidak untuk peran Anda / "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -14,17 +15,21 @@ from sambat_tui.central.replies import Reply
 from sambat_tui.contract import User
 
 
-def get_context(request: Request) -> Context:
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The signed-in user and the server's context: what every /v1 route starts from."""
+
+    context: Context
+    user: User
+
+
+def authenticated(request: Request) -> Caller:
+    # One dependency, not two: each sync dependency costs a hop through the thread pool.
     context: Context = request.app.state.context
-    return context
+    return Caller(context, authenticate(context, request))
 
 
-def current_user(request: Request) -> User:
-    return authenticate(get_context(request), request)
-
-
-ContextDep = Annotated[Context, Depends(get_context)]
-UserDep = Annotated[User, Depends(current_user)]
+CallerDep = Annotated[Caller, Depends(authenticated)]
 
 
 def json_response(body: str | bytes, status: int = 200, headers: dict[str, str] | None = None) -> Response:
