@@ -1,0 +1,57 @@
+"""Every error is application/problem+json with a stable code, FastAPI's and Starlette's own included."""
+
+from __future__ import annotations
+
+import uuid
+
+from tests.central.support import Api, assert_problem
+
+
+def test_unknown_route_is_a_not_found_problem(api: Api) -> None:
+    body = assert_problem(api.get("/v1/nothing-here", "coordinator"), 404, "not_found")
+    assert "/v1/nothing-here" in body["detail"]
+    assert_problem(api.client.get("/"), 404, "not_found")
+
+
+def test_wrong_method_is_a_problem(api: Api) -> None:
+    assert_problem(api.client.delete("/v1/me", headers=api.headers("coordinator")), 405, "method_not_allowed")
+
+
+def test_fastapi_validation_errors_become_problems_listing_the_fields(api: Api) -> None:
+    response = api.client.put(
+        f"/v1/complaints/{uuid.uuid4()}",
+        json={"channel": "pigeon", "title": "t", "description": "d", "colour": "red"},
+        headers=api.headers("coordinator"),
+    )
+    body = assert_problem(response, 422, "validation_failed")
+    fields = {tuple(e["loc"]) for e in body["errors"]}
+    assert ("body", "channel") in fields and ("body", "colour") in fields
+    assert all("input" not in e for e in body["errors"])  # input is never echoed (PII, unencodable text)
+
+
+def test_malformed_json_and_bad_path_parameters_are_problems(api: Api) -> None:
+    response = api.client.put(
+        f"/v1/complaints/{uuid.uuid4()}",
+        content=b"{not json",
+        headers={**api.headers("coordinator"), "Content-Type": "application/json"},
+    )
+    assert_problem(response, 422, "validation_failed")
+    assert_problem(api.get("/v1/complaints/not-a-uuid", "coordinator"), 422, "validation_failed")
+    assert_problem(api.get("/v1/changes", "coordinator", params={"limit": 0}), 422, "validation_failed")
+
+
+def test_unknown_complaint_is_a_not_found_problem(api: Api) -> None:
+    assert_problem(api.get(f"/v1/complaints/{uuid.uuid4()}", "coordinator"), 404, "not_found")
+
+
+def test_server_errors_are_problems_too(api: Api, monkeypatch: object) -> None:
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("sambat_tui.central.routes.directory.json_response", explode)
+    body = assert_problem(api.get("/v1/agencies", "coordinator"), 500, "internal_error")
+    assert "disk on fire" not in body["detail"]
