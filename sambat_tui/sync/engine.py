@@ -22,14 +22,22 @@ from typing import Literal
 from pydantic import ValidationError
 
 from sambat_tui.contract import Me
-from sambat_tui.store import outbox, reference, sync_state
+from sambat_tui.store import complaints, outbox, reference, sync_state
 from sambat_tui.store.db import Store
 from sambat_tui.store.outbox import OutboxState
 from sambat_tui.store.reference import RefEntity
+from sambat_tui.sync import optimistic
 from sambat_tui.sync.backoff import Backoff
 from sambat_tui.sync.client import ApiClient
 from sambat_tui.sync.errors import ApiError, Offline, ProtocolError, SyncError
-from sambat_tui.sync.pull import REBOOTSTRAP_KEY, Puller, PullStats
+from sambat_tui.sync.pull import (
+    REBOOTSTRAP_KEY,
+    Puller,
+    PullStats,
+    mark_evicted,
+    refetch_done,
+    refetch_requests,
+)
 from sambat_tui.sync.push import Pusher, PushStats, PushStopped
 
 Phase = Literal["bootstrap", "pull", "push"]
@@ -128,6 +136,25 @@ class SyncEngine:
             for entity, items in lists:
                 reference.upsert_many(conn, entity, [i.model_dump(mode="json", by_alias=True) for i in items])
 
+    def _refetch(self) -> None:
+        """Replace the rows the services asked for (a discarded change) by the server's copies."""
+        with self.store.read() as conn:
+            wanted = refetch_requests(conn)
+        for complaint_id in wanted:
+            try:
+                current = self.client.complaint(complaint_id)
+            except ApiError as error:
+                if error.status != 404:
+                    raise
+                with self.store.transaction() as conn:
+                    mark_evicted(conn, complaint_id)
+                    refetch_done(conn, complaint_id)
+                continue
+            with self.store.transaction() as conn:
+                complaints.upsert_many(conn, [current.model_dump(mode="json", by_alias=True)])
+                optimistic.reapply(conn, complaint_id)
+                refetch_done(conn, complaint_id)
+
     def conflicts(self) -> int:
         with self.store.read() as conn:
             return outbox.counts(conn)[OutboxState.CONFLICT]
@@ -164,6 +191,7 @@ class SyncEngine:
             online = True
             try:
                 self._refresh_identity()
+                self._refetch()
                 if self._needs_bootstrap():
                     if progress is not None:
                         progress(SyncProgress("bootstrap", 0, None))
@@ -183,6 +211,7 @@ class SyncEngine:
                         progress(SyncProgress("push", done, max(total, done)))
 
                 self.pusher.push(on_push, pushed)
+                self._refetch()
                 if pushed.sent:
                     pull("pull")
                 with self.store.transaction() as conn:

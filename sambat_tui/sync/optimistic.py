@@ -31,6 +31,15 @@ def changes_for(data: Mapping[str, Any], op: str, payload: Mapping[str, Any], ac
         status = Status(data["status"])
     except (KeyError, ValueError):
         return {}
+    try:
+        return _changes(data, status, op, payload, actor)
+    except (KeyError, ValueError):
+        return {}  # a malformed mutation changes nothing here; the push turns it into a conflict
+
+
+def _changes(
+    data: Mapping[str, Any], status: Status, op: str, payload: Mapping[str, Any], actor: str
+) -> dict[str, Any]:
     if op == Op.TRANSITION:
         action = Action(payload["action"])
         rule = rules.TRANSITIONS[action]

@@ -40,6 +40,7 @@ from sambat_tui.sync.client import ApiClient, validation_summary
 from sambat_tui.sync.conflicts import Verdict, classify, rebase_refusal
 from sambat_tui.sync.errors import ApiError, Offline, SyncError
 from sambat_tui.sync.optimistic import Op
+from sambat_tui.sync.pull import request_refetch
 
 MAX_REBASES = 3
 """412s answered by a rebase within one attempt; more means the complaint is changing under us right now."""
@@ -207,6 +208,7 @@ class Pusher:
         if refusal is not None:
             with self.store.transaction() as conn:
                 outbox.mark_conflict(conn, entry.seq, refusal, f"{error.status} {error.code}")
+                request_refetch(conn, entry.complaint_id)
             stats.conflicts += 1
             return None
         stats.rebased += 1
@@ -220,6 +222,8 @@ class Pusher:
             # A REBASE verdict here means the rebases ran out: the act may still be valid, so retry later.
             if decision.verdict is Verdict.CONFLICT:
                 outbox.mark_conflict(conn, entry.seq, decision.reason or decision.error, decision.error)
+                # The row still shows this change; the server's copy replaces it (engine._refetch).
+                request_refetch(conn, entry.complaint_id)
                 stats.conflicts += 1
                 return
             when = self.backoff.next_attempt(self.now(), max(entry.attempts, 1), decision.retry_after)
