@@ -107,12 +107,17 @@ _NOBODY_ALIASES: Final = frozenset({"none", "@none", "kosong", "@kosong"})
 _OVERDUE_WORDS: Final = frozenset({"overdue", "terlambat"})
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_.\-]{1,100}")
 _KEY_PREFIX = re.compile(r"([A-Za-z_]+):")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _DUE_SPEC = re.compile(r"(<=|>=|<|>)([0-9]{1,3})[dD]")
 
 
 # ---------------------------------------------------------------------------------------------- errors
 
 _MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    "bad_character": (
+        "Karakter tidak sah (U+{char}) di posisi {pos}.",
+        "Invalid character (U+{char}) at position {pos}.",
+    ),
     "too_long": (
         "Kueri terlalu panjang (maksimal {limit} karakter).",
         "The query is too long (at most {limit} characters).",
@@ -411,6 +416,10 @@ def parse(text: str) -> Query:
     """Parse filter text into a ``Query``; raise ``QueryError`` (and nothing else) when it is malformed."""
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryError("too_long", MAX_QUERY_LENGTH, len(text), limit=MAX_QUERY_LENGTH)
+    bad = _UNSTORABLE.search(text)
+    if bad is not None:
+        # NUL ends strings in C (SQLite's FTS5 query parser among them); a lone surrogate is not UTF-8.
+        raise QueryError("bad_character", bad.start(), bad.end(), char=f"{ord(bad.group()):04X}")
     return Query(terms=tuple(_Parser(text).terms()), source=text)
 
 

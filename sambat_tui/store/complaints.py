@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -160,9 +161,13 @@ def encode_wire(data: Mapping[str, Any]) -> str:
         raise BadRecord(f"text that is not valid UTF-8 (lone surrogate at {error.start})") from None
     except (TypeError, ValueError) as error:
         raise BadRecord(f"not JSON data: {error}") from None
-    if "\x00" in encoded:
+    if _NUL.search(encoded):
         raise BadRecord("text holds NUL (U+0000)")
     return encoded
+
+
+# json.dumps writes U+0000 as the escape \u0000; an even run of backslashes before it is literal text.
+_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 
 
 def row_from_wire(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -33,11 +33,11 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
-from sambat_tui.domain.calendar import WorkingCalendar, end_of_day, jakarta_date
+from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.model import Priority, SlaClass, Status, Visibility
 from sambat_tui.domain.query import ME, Choice, Criteria, DueOp, DueTerm, Query
 from sambat_tui.store import search
@@ -160,16 +160,20 @@ class QueryContext:
     def now_epoch(self) -> int:
         return math.floor(self.now.timestamp())
 
-    def day_end(self, n: int) -> int:
-        """End of the n-th working day after today (Jakarta), epoch seconds; n = 0 is the end of today.
+    def due_cutoff(self, days: int) -> int:
+        """The latest deadline (epoch seconds) with at most ``days`` working days left.
 
-        A deadline is due by it exactly when ``working_days_left(deadline, now) <= n``.
+        ``working_days_left(due, now) <= days`` exactly when the due date comes before the (days+1)-th
+        working day after today, i.e. when ``due <= add_working_days(now, days + 1) - 1 day`` (the end of the
+        calendar day before it; a deadline may fall on a holiday). So ``due:<3d`` cuts at
+        ``add_working_days(now, 3)`` minus a day.
         """
-        if n == 0:
-            return math.floor(end_of_day(jakarta_date(self.now)).timestamp())
+        if days < 0:
+            raise ValueError(f"days must be zero or more, got {days}")
         if self.calendar is None:
             raise ValueError("due: filters need a QueryContext with a WorkingCalendar")
-        return math.floor(self.calendar.add_working_days(self.now, n).timestamp())
+        start_of_next = self.calendar.add_working_days(self.now, days + 1) - timedelta(days=1)
+        return math.floor(start_of_next.timestamp())
 
 
 # ---------------------------------------------------------------------------------------- SQL parts
@@ -206,9 +210,13 @@ TEXT_FACTOR: Final = 250
 full-text index per walked row (measured: ~1 us per match sorted, ~6 us per probe, 50-row pages)."""
 KEY_FACTOR: Final = 4
 """Key bound = sqrt(KEY_FACTOR x rows): an index-only walk step is far cheaper than a probe."""
+TEXT_BOUND_LIMITS: tuple[int, int] = (1_000, 50_000)
+KEY_BOUND_LIMITS: tuple[int, int] = (500, 20_000)
+"""Floors and ceilings of the bounds (tests set them to force one plan or the other)."""
 
 
-def _bound(factor: int, rows: int, low: int, high: int) -> int:
+def _bound(factor: int, rows: int, limits: tuple[int, int]) -> int:
+    low, high = limits
     return max(low, min(high, math.isqrt(factor * max(rows, 1))))
 
 
@@ -264,18 +272,19 @@ def _resolve_me(choice: Choice, ctx: QueryContext) -> Choice:
 
 
 def _due_sql(where: _Where, term: DueTerm, ctx: QueryContext) -> None:
-    # Days left <= k  <=>  due_at <= end of the k-th working day after today (QueryContext.day_end).
+    # Days left are whole working days (WorkingCalendar.working_days_left): <= k is a cutoff on due_at,
+    # and days left < 0 is "overdue" (the deadline has passed).
     now = ctx.now_epoch()
     if term.op is DueOp.LT:
         clause, params = (
-            ("c.due_at < ?", [now]) if term.days == 0 else ("c.due_at <= ?", [ctx.day_end(term.days - 1)])
+            ("c.due_at < ?", [now]) if term.days == 0 else ("c.due_at <= ?", [ctx.due_cutoff(term.days - 1)])
         )
     elif term.op is DueOp.LE:
-        clause, params = "c.due_at <= ?", [ctx.day_end(term.days)]
+        clause, params = "c.due_at <= ?", [ctx.due_cutoff(term.days)]
     elif term.op is DueOp.GT:
-        clause, params = "(c.due_at > ? AND c.due_at < ?)", [ctx.day_end(term.days), NO_DUE]
+        clause, params = "(c.due_at > ? AND c.due_at < ?)", [ctx.due_cutoff(term.days), NO_DUE]
     else:
-        low = now - 1 if term.days == 0 else ctx.day_end(term.days - 1)
+        low = now - 1 if term.days == 0 else ctx.due_cutoff(term.days - 1)
         clause, params = "(c.due_at > ? AND c.due_at < ?)", [low, NO_DUE]
     where.add(f"NOT {clause}" if term.negated else clause, *params)
 
@@ -347,7 +356,7 @@ def _plan(conn: sqlite3.Connection, criteria: Criteria, ctx: QueryContext) -> _P
     text = search.match_expression(criteria.words)
     rows = _estimated_rows(conn)
     if text is not None:
-        bound = _bound(TEXT_FACTOR, rows, 1_000, 50_000)
+        bound = _bound(TEXT_FACTOR, rows, TEXT_BOUND_LIMITS)
         if search.count_upto(conn, text, bound) < bound:
             return _Plan("text", text)
     choices = {
@@ -355,7 +364,7 @@ def _plan(conn: sqlite3.Connection, criteria: Criteria, ctx: QueryContext) -> _P
         "category": criteria.categories,
         "desk": criteria.desks,
     }
-    bound = _bound(KEY_FACTOR, rows, 500, 20_000)
+    bound = _bound(KEY_FACTOR, rows, KEY_BOUND_LIMITS)
     for kind, column, index in _KEY_SOURCES:
         include = choices[kind].include
         # IS NULL (assignee:none) is left to the walk: unassigned complaints are rarely rare.
@@ -440,35 +449,62 @@ def _time(value: int) -> datetime:
     return datetime.fromtimestamp(value, UTC)
 
 
+_STATUS: Final = {s.value: s for s in Status}
+_PRIORITY: Final = {p.value: p for p in Priority}
+_VISIBILITY: Final = {v.value: v for v in Visibility}
+_SLA_CLASS: Final = {c.value: c for c in SlaClass}
+# Enum lookups by value through these dicts: Enum.__call__ is slow enough to show at 50 rows a page.
+
+
 def _row(values: Sequence[Any], sort: Sort, conflicts: Mapping[str, int]) -> InboxRow:
-    get = _COLUMN_INDEX.__getitem__
-    keys = tuple(int(values[get(k)]) for k in _SORT_KEYS[sort])
-    due = values[get("due_at")]
-    resolve_due = values[get("resolve_due")]
-    sla_class = values[get("sla_class")]
+    (
+        rid,
+        complaint_id,
+        public_ref,
+        title,
+        status,
+        category_code,
+        kecamatan,
+        kelurahan,
+        agency_id,
+        desk_id,
+        assignee_id,
+        priority,
+        visibility,
+        sla_class,
+        created_at,
+        updated_at,
+        due_at,
+        resolve_due,
+        escalation_level,
+        pending,
+        version,
+        priority_order,
+    ) = values
+    keys = {Sort.DUE: (due_at,), Sort.AGE: (created_at,), Sort.PRIORITY: (priority_order, due_at)}[sort]
     return InboxRow(
-        id=values[get("id")],
-        public_ref=values[get("public_ref")],
-        title=values[get("title")],
-        status=Status(values[get("status")]),
-        category_code=values[get("category_code")],
-        kecamatan=values[get("kecamatan")],
-        kelurahan=values[get("kelurahan")],
-        agency_id=values[get("agency_id")],
-        desk_id=values[get("desk_id")],
-        assignee_id=values[get("assignee_id")],
-        priority=Priority(values[get("priority")]),
-        visibility=Visibility(values[get("visibility")]),
-        sla_class=None if sla_class is None else SlaClass(sla_class),
-        created_at=_time(values[get("created_at")]),
-        updated_at=_time(values[get("updated_at")]),
-        due_at=None if due >= NO_DUE else _time(due),
+        id=complaint_id,
+        public_ref=public_ref,
+        title=title,
+        status=_STATUS[status],
+        category_code=category_code,
+        kecamatan=kecamatan,
+        kelurahan=kelurahan,
+        agency_id=agency_id,
+        desk_id=desk_id,
+        assignee_id=assignee_id,
+        priority=_PRIORITY[priority],
+        visibility=_VISIBILITY[visibility],
+        sla_class=None if sla_class is None else _SLA_CLASS[sla_class],
+        created_at=_time(created_at),
+        updated_at=_time(updated_at),
+        due_at=None if due_at >= NO_DUE else _time(due_at),
         resolve_due=None if resolve_due is None else _time(resolve_due),
-        escalation_level=values[get("escalation_level")],
-        pending=values[get("pending")],
-        conflicts=conflicts.get(values[get("id")], 0),
-        version=values[get("version")],
-        cursor=Cursor(sort, keys, int(values[get("rid")])),
+        escalation_level=escalation_level,
+        pending=pending,
+        conflicts=conflicts.get(complaint_id, 0),
+        version=version,
+        cursor=Cursor(sort, keys, rid),
     )
 
 
@@ -599,6 +635,19 @@ def explain(
         sql, params = _page_sql(plan, criteria, ctx, sort, direction, after)
         lines = [str(r[3]) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", (*params, 1))]
     return plan.kind, lines
+
+
+def explain_count(
+    conn: sqlite3.Connection, query: Query | Criteria, ctx: QueryContext
+) -> tuple[str, list[str]]:
+    """The plan kind and EXPLAIN QUERY PLAN lines of ``count`` (diagnostics, tests)."""
+    criteria = _criteria(query)
+    with _snapshot(conn):
+        plan = _plan(conn, criteria, ctx)
+        if plan.kind == "empty":
+            return plan.kind, []
+        sql, params = _count_sql(plan, criteria, ctx)
+        return plan.kind, [str(r[3]) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
 
 
 # ------------------------------------------------------------------------------------------ counting

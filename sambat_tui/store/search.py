@@ -17,6 +17,7 @@ combines them with its filter and pages them by the chosen sort (store/inbox.py)
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -28,6 +29,8 @@ _STALE_KEY: Final = "store.fts_stale"
 
 SOURCE_COLUMNS: Final = ("public_ref", "title", "description", "address")
 """Indexed columns, in index order; ``complaints_fts_source`` yields them for a ``rid``."""
+
+_UNUSABLE = re.compile("[\x00\ud800-\udfff]")
 
 MIN_PREFIX: Final = 2
 """A bare word shorter than this matches whole tokens only: a one-letter prefix would scan every term."""
@@ -65,7 +68,9 @@ def match_expression(words: Sequence[TextTerm]) -> str | None:
         found = tokens(word.text)
         if not found:
             continue
-        quoted = '"' + word.text.replace('"', '""') + '"'
+        # NUL would end the FTS5 query string early; lone surrogates cannot be bound. Neither is a token.
+        text = _UNUSABLE.sub(" ", word.text)
+        quoted = '"' + text.replace('"', '""') + '"'
         if not word.phrase and len(found[-1]) >= MIN_PREFIX:
             quoted += " *"
         parts.append(quoted)

@@ -1,0 +1,143 @@
+"""Full-text search: diacritics, prefixes, phrases, references, hostile FTS syntax, bulk load and rebuild."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sambat_tui.domain.query import QueryError, TextTerm, parse
+from sambat_tui.store import complaints, inbox, search
+from sambat_tui.store.db import Store
+from sambat_tui.store.inbox import QueryContext, Sort
+from tests.store.factory import CALENDAR, NOW, USER, make_complaint
+
+CTX = QueryContext(now=NOW, user_id=USER, calendar=CALENDAR)
+
+DOCS = {
+    1: {"title": "Café di Ijen berisik", "description": "Musik keras tiap malam"},
+    2: {"title": "Lampu jalan mati", "description": "Gelap sejak seminggu, naïve sekali"},
+    3: {"title": "Jalan rusak parah", "description": "Lubang besar dekat SDN 3"},
+    4: {"title": "Rusak jalan kampung", "description": "Aspal mengelupas"},
+    5: {"title": "Sampah menumpuk", "description": "Bau", "location": {"address": "Gang Mawar RT-05/RW-03"}},
+    6: {"title": "Title: NEAR(x) AND *", "description": 'Teks "aneh" - dengan : tanda'},
+}
+
+
+@pytest.fixture
+def searchable(store: Store) -> Iterator[Store]:
+    with store.transaction() as conn:
+        complaints.upsert_many(conn, [make_complaint(n, **fields) for n, fields in DOCS.items()])
+    yield store
+
+
+def found(store: Store, text: str) -> list[int]:
+    with store.read() as conn:
+        rows = inbox.page(conn, parse(text), CTX, sort=Sort.AGE, limit=100).rows
+    return sorted(int(r.public_ref.rsplit("-", 1)[1]) for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cafe", [1]),
+        ("CAFÉ", [1]),
+        ("naive", [2]),
+        ("naïve", [2]),
+        ("lam", [2]),
+        ("la", [2]),
+        ("l", []),  # one letter matches a whole token only
+        ("jalan", [2, 3, 4]),
+        ('"jalan rusak"', [3]),
+        ('"rusak jalan"', [4]),
+        ("jalan rusak", [3, 4]),
+        ("MLG-2026-000003", [3]),
+        ("000005", [5]),
+        ("mawar", [5]),
+        ("rt-05", [5]),
+        ("SDN", [3]),
+        ("jalan -status:selesai", [2, 3, 4]),
+        ("jalan status:selesai", []),
+    ],
+)
+def test_search(searchable: Store, text: str, expected: list[int]) -> None:
+    assert found(searchable, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"NEAR(x)"',
+        '"near"',
+        "NEAR(",
+        "AND",
+        "*",
+        '"*"',
+        "-",
+        "^jalan",
+        "(",
+        ")",
+        '"title: near"',
+        '""""',
+        "a*b",
+    ],
+)
+def test_fts_syntax_in_user_text_is_plain_text(searchable: Store, text: str) -> None:
+    try:
+        query = parse(text)
+    except QueryError:
+        return
+    with searchable.read() as conn:
+        rows = inbox.page(conn, query, CTX).rows
+        total = inbox.count(conn, query, CTX)
+    assert len(rows) == total
+    words = search.match_expression(query.words)
+    if words is not None and ("near" in text.lower() or "title" in text.lower()):
+        assert [r.public_ref for r in rows] == ["MLG-2026-000006"]
+
+
+def test_match_expression_quotes_every_term() -> None:
+    terms = (TextTerm('ja"lan'), TextTerm("x"), TextTerm("!!!"), TextTerm("rusak parah", phrase=True))
+    assert search.match_expression(terms) == '"ja""lan" * AND "x" AND "rusak parah"'
+    assert search.match_expression((TextTerm("*"), TextTerm("-"))) is None
+    assert search.tokens("RT-05/RW-03 café") == ["RT", "05", "RW", "03", "café"]
+    # Criteria built in code (not parsed) may still carry characters FTS5 cannot take.
+    assert search.match_expression((TextTerm("ab\x00cd\ud800"),)) == '"ab cd " *'
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(st.sampled_from('ab "*-:()^NEAR+~,.\u0301é\ud7ff'), max_size=25) | st.text(max_size=25))
+def test_no_text_makes_the_search_fail(searchable: Store, text: str) -> None:
+    try:
+        query = parse(text)
+    except QueryError:
+        return
+    with searchable.read() as conn:
+        rows = inbox.page(conn, query, CTX, limit=10).rows
+        assert inbox.count(conn, query, CTX) >= len(rows)
+
+
+def test_bulk_load_without_index_then_rebuild(store: Store) -> None:
+    with store.transaction() as conn:
+        complaints.upsert_many(conn, [make_complaint(n, **f) for n, f in DOCS.items()], index=False)
+        assert search.is_stale(conn)
+    assert found(store, "jalan") == []
+    with store.transaction() as conn:
+        assert search.rebuild_if_stale(conn)
+        assert not search.is_stale(conn)
+        assert not search.rebuild_if_stale(conn)
+        search.check(conn)
+    assert found(store, "jalan") == [2, 3, 4]
+
+
+def test_updates_replace_the_indexed_text(searchable: Store) -> None:
+    with searchable.transaction() as conn:
+        changed = {**make_complaint(2, **DOCS[2]), "version": 2, "title": "Pohon tumbang"}
+        complaints.upsert_many(conn, [changed])
+        same_text = {**changed, "version": 3, "status": "closed"}
+        complaints.upsert_many(conn, [same_text])
+        search.check(conn)
+    assert found(searchable, "pohon") == [2]
+    assert found(searchable, "lampu") == []
