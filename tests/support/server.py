@@ -28,6 +28,7 @@ import httpx
 import pytest
 
 from sambat_tui.central import cli as central_cli
+from tests.support.cache import private_home
 
 READY_TIMEOUT = 30.0
 
@@ -261,7 +262,4 @@ def fresh_server(tmp_path: Path) -> Iterator[CentralServer]:
 @pytest.fixture
 def client_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private SAMBAT_TUI_HOME for the client under test; tokens go to a file, never the real keyring."""
-    home = tmp_path / "client-home"
-    monkeypatch.setenv("SAMBAT_TUI_HOME", str(home))
-    monkeypatch.setenv("SAMBAT_TUI_KEYRING", "file")
-    return home
+    return private_home(tmp_path, monkeypatch)

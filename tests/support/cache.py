@@ -1,0 +1,106 @@
+"""A client profile with a filled cache and a known identity, without a server: for offline tests."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sambat_tui.contract import Me
+from sambat_tui.services.profiles import Profile, profile_paths, save_profile
+from sambat_tui.store import complaints, sync_state
+from sambat_tui.store.db import Store
+
+SERVER = "https://sambat.example.go.id"
+CREATED = datetime(2026, 2, 2, 2, 0, tzinfo=UTC)
+_numbers = itertools.count(1)
+
+USERS: dict[str, dict[str, Any]] = {
+    "operator.dpuprpkp": {"agency_id": "dpuprpkp", "roles": ["operator"]},
+    "supervisor.dpuprpkp": {"agency_id": "dpuprpkp", "roles": ["supervisor"]},
+    "coordinator": {"agency_id": "diskominfo", "roles": ["coordinator"]},
+    "auditor": {"agency_id": None, "roles": ["auditor"]},
+}
+
+
+def wire_complaint(**fields: Any) -> dict[str, Any]:
+    """A valid wire complaint (JALAN_RUSAK at dpuprpkp.jalan, assigned, version 1), ``fields`` over it."""
+    number = next(_numbers)
+    created = fields.pop("created", CREATED + timedelta(minutes=number))
+    iso = created.isoformat()
+    base: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "public_ref": f"MLG-2026-{number:06d}",
+        "channel": "web",
+        "classification": "pengaduan",
+        "title": f"Jalan berlubang nomor {number}",
+        "description": "Lubang besar di depan sekolah, membahayakan pengendara motor.",
+        "category_code": "JALAN_RUSAK",
+        "location": {"lat": None, "lon": None, "address": None, "kelurahan": None, "kecamatan": "Lowokwaru"},
+        "media": [],
+        "visibility": "public",
+        "status": "assigned",
+        "agency_id": "dpuprpkp",
+        "desk_id": "dpuprpkp.jalan",
+        "assignee_id": None,
+        "priority": "normal",
+        "sla": {
+            "class": "normatif",
+            "verify_due": (created + timedelta(days=3)).isoformat(),
+            "response_due": (created + timedelta(days=7)).isoformat(),
+            "resolve_due": (created + timedelta(days=7)).isoformat(),
+            "reply_due": None,
+        },
+        "duplicate_of": None,
+        "external_refs": [],
+        "version": 1,
+        "created_at": iso,
+        "updated_at": iso,
+        "closed_at": None,
+        "first_response_at": None,
+        "escalation_level": 0,
+    }
+    return {**base, **fields}
+
+
+def me_of(user_id: str) -> Me:
+    user = USERS[user_id]
+    return Me.model_validate(
+        {
+            "user": {"id": user_id, "name": user_id, "agency_id": user["agency_id"], "roles": user["roles"]},
+            "agency": None,
+            "desks": [],
+            "roles": user["roles"],
+            "server_time": CREATED.isoformat(),
+        }
+    )
+
+
+def seeded_profile(
+    items: Iterable[dict[str, Any]], *, user_id: str | None = "operator.dpuprpkp", name: str = "default"
+) -> Profile:
+    """A signed-in profile whose cache holds ``items``; ``user_id=None``: before the first sync (no /v1/me).
+
+    Needs a private SAMBAT_TUI_HOME (the ``client_home`` fixture)."""
+    profile = save_profile(profile_paths(name), server_url=SERVER, user_id=user_id)
+    with Store.open(profile.cache_path) as store, store.transaction() as conn:
+        complaints.upsert_many(conn, list(items))
+        sync_state.set_cursor(conn, "cursor-1")
+        sync_state.set_server_url(conn, SERVER)
+        if user_id is not None:
+            sync_state.set_user_id(conn, user_id)
+            sync_state.put(conn, sync_state.SyncKey.ME, me_of(user_id).model_dump_json(by_alias=True))
+    return profile
+
+
+def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point SAMBAT_TUI_HOME at a temporary folder; tokens go to a file, never the real keyring."""
+    home = tmp_path / "client-home"
+    monkeypatch.setenv("SAMBAT_TUI_HOME", str(home))
+    monkeypatch.setenv("SAMBAT_TUI_KEYRING", "file")
+    return home
