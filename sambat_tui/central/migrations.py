@@ -208,6 +208,36 @@ _TABLES_V1: tuple[str, ...] = (
     """,
 )
 
+# --- Open311 facade (central/open311, central/storage_open311.py) ---
+# Partner apps' keys (only a SHA-256 of each is kept) and what an Open311 POST brought beyond the complaint:
+# the fields of the reporter's device and account, the address id, the service attributes, and the digest of
+# the request that makes a retry within the idempotency window return the same complaint. The UNIQUE
+# constraint is the index of that look-up (an automatic index, so a bulk load leaves it alone).
+_OPEN311_TABLES: tuple[str, ...] = (
+    """
+    CREATE TABLE open311_api_keys (
+        key_hash TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0
+    )
+    """,
+    """
+    CREATE TABLE open311_submissions (
+        complaint_id TEXT PRIMARY KEY,
+        key_hash TEXT NOT NULL,
+        body_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        service_notice TEXT NOT NULL,
+        device_id TEXT,
+        account_id TEXT,
+        address_id TEXT,
+        attributes TEXT NOT NULL,
+        UNIQUE (key_hash, body_hash, complaint_id)
+    )
+    """,
+)
+
 SECONDARY_INDEXES: tuple[Index, ...] = (
     Index(
         "complaints_public_ref",
@@ -246,6 +276,16 @@ SECONDARY_INDEXES: tuple[Index, ...] = (
         "CREATE INDEX IF NOT EXISTS idempotency_created ON idempotency_keys (created_at)",
     ),
     Index("tokens_user", "CREATE INDEX IF NOT EXISTS tokens_user ON tokens (user_id)"),
+    # --- Open311 facade (central/open311): mySociety's servicerequestupdates walks public updates by time,
+    # and updated_after walks complaints by their last change. Created by migration 3 in older databases.
+    Index(
+        "updates_public_recorded",
+        "CREATE INDEX IF NOT EXISTS updates_public_recorded ON updates (recorded_at) "
+        "WHERE kind IN ('public_response', 'status_change')",
+    ),
+    Index(
+        "complaints_updated", "CREATE INDEX IF NOT EXISTS complaints_updated ON complaints (updated_at, id)"
+    ),
 )
 """Indexes a bulk load may drop before inserting and create again afterwards (``Storage.bulk_load``)."""
 
@@ -255,5 +295,13 @@ MIGRATIONS: tuple[Migration, ...] = (
     # feed_min_seq (a bootstrap that began after the compaction has missed nothing).
     Migration(
         2, "feed generation", ("INSERT OR IGNORE INTO meta (key, value) VALUES ('feed_generation', '0')",)
+    ),
+    Migration(
+        3,
+        "open311 facade",
+        _OPEN311_TABLES
+        + tuple(
+            i.ddl for i in SECONDARY_INDEXES if i.name in ("updates_public_recorded", "complaints_updated")
+        ),
     ),
 )
