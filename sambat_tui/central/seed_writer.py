@@ -1,0 +1,408 @@
+"""The seeder's fast path into the database: rows and their feed entries, many at once.
+
+``WriteTx.insert_complaints`` and friends build a pydantic model per row and serialise it; for a million
+complaints with their timelines that is most of the time. Here the same rows and the same JSON are built
+from plain values and inserted with ``executemany`` on the write transaction's connection. The JSON is
+byte-for-byte what the contract models would serialise (the seeder's tests check it by parsing every feed
+entry with the models and serialising it again), and the digests are those of ``replies.request_hash``, so a
+client re-sending a seeded update or intake is recognised as a retry.
+
+Every entity is logged once, at its final version, with the scope it finally sits in: a client syncing from an
+empty cursor gets the same city as if it had followed every write, as the log looks after compaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from pydantic_core import to_json
+
+from sambat_tui.central.records import Deadline
+from sambat_tui.central.seed_life import DispositionRow, Life, UpdateRow
+from sambat_tui.central.storage import Storage, WriteTx
+from sambat_tui.domain.model import Channel, Classification, Priority, Visibility
+from sambat_tui.domain.sla import SlaDeadlines
+
+
+@dataclass(slots=True)
+class ReporterRow:
+    name: str | None
+    phone: str | None
+    email: str | None
+    nik: str | None
+
+
+@dataclass(slots=True)
+class SeededComplaint:
+    """A complaint's intake (what the reporter sent) and its life (what happened since)."""
+
+    public_ref: str
+    channel: Channel
+    classification: Classification
+    title: str
+    description: str
+    category_code: str | None
+    lat: float | None
+    lon: float | None
+    address: str | None
+    kelurahan: str
+    kecamatan: str
+    media: tuple[tuple[str, str], ...]
+    visibility: Visibility
+    priority: Priority
+    deadlines: SlaDeadlines
+    external_refs: tuple[tuple[str, str], ...]
+    created_by: str
+    reporter: ReporterRow | None
+    life: Life
+
+
+def _dumps(value: Any) -> str:
+    # pydantic-core's serialiser is the one behind model_dump_json: same floats, escapes and spacing.
+    return to_json(value).decode("utf-8")
+
+
+def wire_time(moment: datetime) -> str:
+    """A datetime as pydantic serialises an aware UTC one: no fraction when it is zero."""
+    return moment.astimezone(UTC).isoformat()[:-6] + "Z"
+
+
+def db_time(moment: datetime) -> str:
+    """``storage.db_time``: fixed-width UTC text, so that text order is time order."""
+    text = moment.astimezone(UTC).isoformat()[:-6]
+    return text + "Z" if moment.microsecond else text + ".000000Z"
+
+
+@lru_cache(maxsize=1 << 16)
+def _formats(moment: datetime) -> tuple[str, str]:
+    # Each moment is written two or three times (row, JSON, log) and deadlines are shared by many rows.
+    return db_time(moment), wire_time(moment)
+
+
+def _db(moment: datetime) -> str:
+    return _formats(moment)[0]
+
+
+def _wire(moment: datetime) -> str:
+    return _formats(moment)[1]
+
+
+def _opt_wire(moment: datetime | None) -> str | None:
+    return None if moment is None else _formats(moment)[1]
+
+
+def _opt_db(moment: datetime | None) -> str | None:
+    return None if moment is None else _formats(moment)[0]
+
+
+def request_digest(method: str, path: str, sorted_body: dict[str, Any]) -> str:
+    """``replies.request_hash`` of a request whose JSON-mode body is ``sorted_body``.
+
+    That digest is over ``json.dumps(..., sort_keys=True)``; pydantic-core writes keys in the order given
+    (and the same JSON otherwise), so callers build ``sorted_body`` with its keys, at every level, sorted.
+    """
+    canonical = to_json({"body": sorted_body, "method": method, "path": path})
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def _media(c: SeededComplaint) -> list[dict[str, str]]:
+    return [{"url": url, "kind": kind} for url, kind in c.media]
+
+
+def _refs(c: SeededComplaint) -> list[dict[str, str]]:
+    return [{"system": system, "ref": ref} for system, ref in c.external_refs]
+
+
+def _location(c: SeededComplaint) -> dict[str, Any]:
+    return {
+        "lat": c.lat,
+        "lon": c.lon,
+        "address": c.address,
+        "kelurahan": c.kelurahan,
+        "kecamatan": c.kecamatan,
+    }
+
+
+def intake_digest(c: SeededComplaint) -> str:
+    """The digest ``PUT /v1/complaints/{id}`` keeps of an ``IntakeRequest`` (keys sorted at every level)."""
+    r = c.reporter
+    body = {
+        "category_code": c.category_code,
+        "channel": c.channel.value,
+        "classification": c.classification.value,
+        "description": c.description,
+        "external_refs": [{"ref": ref, "system": system} for system, ref in c.external_refs],
+        "location": {
+            "address": c.address,
+            "kecamatan": c.kecamatan,
+            "kelurahan": c.kelurahan,
+            "lat": c.lat,
+            "lon": c.lon,
+        },
+        "media": [{"kind": kind, "url": url} for url, kind in c.media],
+        "priority": c.priority.value,
+        "reporter": None if r is None else {"email": r.email, "name": r.name, "nik": r.nik, "phone": r.phone},
+        "title": c.title,
+        "visibility": c.visibility.value,
+    }
+    return request_digest("PUT", f"/v1/complaints/{c.life.complaint_id}", body)
+
+
+def complaint_json(c: SeededComplaint) -> str:
+    life, sla = c.life, c.deadlines
+    return _dumps(
+        {
+            "id": life.complaint_id,
+            "public_ref": c.public_ref,
+            "channel": c.channel.value,
+            "classification": c.classification.value,
+            "title": c.title,
+            "description": c.description,
+            "category_code": c.category_code,
+            "location": _location(c),
+            "media": _media(c),
+            "visibility": c.visibility.value,
+            "status": life.status.value,
+            "agency_id": life.agency_id,
+            "desk_id": life.desk_id,
+            "assignee_id": life.assignee_id,
+            "priority": c.priority.value,
+            "sla": {
+                "class": sla.sla_class.value,
+                "verify_due": _wire(sla.verify_due),
+                "response_due": _wire(sla.response_due),
+                "resolve_due": _wire(sla.resolve_due),
+                "reply_due": _opt_wire(life.reply_due),
+            },
+            "duplicate_of": life.duplicate_of,
+            "external_refs": _refs(c),
+            "version": life.version,
+            "created_at": _wire(life.created_at),
+            "updated_at": _wire(life.updated_at),
+            "closed_at": _opt_wire(life.closed_at),
+            "first_response_at": _opt_wire(life.first_response_at),
+            "escalation_level": life.escalation_level,
+        }
+    )
+
+
+def update_json(complaint_id: str, u: UpdateRow) -> str:
+    return _dumps(
+        {
+            "id": u.id,
+            "complaint_id": complaint_id,
+            "kind": u.kind.value,
+            "body": u.body,
+            "status_after": None if u.status_after is None else u.status_after.value,
+            "author_id": u.author_id,
+            "authored_at": _wire(u.authored_at),
+            "recorded_at": _wire(u.recorded_at),
+        }
+    )
+
+
+def update_digest(complaint_id: str, u: UpdateRow) -> str:
+    """The digest ``PUT .../updates/{id}`` keeps of an ``UpdateRequest``; server-made updates keep none."""
+    if not u.client_made:
+        return ""
+    body = {
+        "authored_at": _wire(u.authored_at),
+        "body": u.body,
+        "kind": u.kind.value,
+        "status_after": None if u.status_after is None else u.status_after.value,
+    }
+    return request_digest("PUT", f"/v1/complaints/{complaint_id}/updates/{u.id}", body)
+
+
+def disposition_json(complaint_id: str, d: DispositionRow) -> str:
+    return _dumps(
+        {
+            "id": d.id,
+            "complaint_id": complaint_id,
+            "kind": d.kind.value,
+            "from_agency_id": d.from_agency_id,
+            "from_desk_id": d.from_desk_id,
+            "to_agency_id": d.to_agency_id,
+            "to_desk_id": d.to_desk_id,
+            "to_user_id": d.to_user_id,
+            "reason": d.reason,
+            "actor_id": d.actor_id,
+            "rule_id": d.rule_id,
+            "matched": list(d.matched),
+            "created_at": _wire(d.created_at),
+        }
+    )
+
+
+_COMPLAINT_COLUMNS = (
+    "id, public_ref, channel, classification, title, description, category_code, lat, lon, address, "
+    "kelurahan, kecamatan, media, visibility, status, agency_id, desk_id, assignee_id, priority, sla_class, "
+    "verify_due, response_due, resolve_due, reply_due, duplicate_of, external_refs, version, created_at, "
+    "updated_at, closed_at, first_response_at, escalation_level, escalated_verify, escalated_response, "
+    "escalated_resolve, intake_hash, created_by"
+)
+_INSERT_COMPLAINT = f"INSERT INTO complaints ({_COMPLAINT_COLUMNS}) VALUES ({', '.join('?' * 37)})"
+_INSERT_REPORTER = "INSERT INTO reporters (complaint_id, name, phone, email, nik) VALUES (?, ?, ?, ?, ?)"
+_INSERT_UPDATE = (
+    "INSERT INTO updates (id, complaint_id, kind, body, status_after, author_id, authored_at, recorded_at, "
+    "payload_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_DISPOSITION = (
+    "INSERT INTO dispositions (id, complaint_id, kind, from_agency_id, from_desk_id, to_agency_id, "
+    "to_desk_id, to_user_id, reason, actor_id, rule_id, matched, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_LOG = (
+    "INSERT INTO change_log (entity, entity_id, complaint_id, op, version, data, agency_id, desk_id, "
+    "assignee_id, prev_agency_id, prev_desk_id, prev_assignee_id, created_at) "
+    "VALUES (?, ?, ?, 'upsert', ?, ?, ?, ?, ?, NULL, NULL, NULL, ?)"
+)
+
+
+@dataclass(slots=True)
+class ChunkRows:
+    complaints: list[tuple[Any, ...]]
+    reporters: list[tuple[Any, ...]]
+    updates: list[tuple[Any, ...]]
+    dispositions: list[tuple[Any, ...]]
+    log: list[tuple[Any, ...]]
+
+
+def chunk_rows(items: Iterable[SeededComplaint]) -> ChunkRows:
+    """The table rows of a chunk; log rows go complaint by complaint, each followed by its timeline in the
+    order the server would have written it."""
+    rows = ChunkRows([], [], [], [], [])
+    for c in items:
+        life = c.life
+        cid = life.complaint_id
+        data = complaint_json(c)
+        rows.complaints.append(
+            (
+                cid,
+                c.public_ref,
+                c.channel.value,
+                c.classification.value,
+                c.title,
+                c.description,
+                c.category_code,
+                c.lat,
+                c.lon,
+                c.address,
+                c.kelurahan,
+                c.kecamatan,
+                _dumps(_media(c)),
+                c.visibility.value,
+                life.status.value,
+                life.agency_id,
+                life.desk_id,
+                life.assignee_id,
+                c.priority.value,
+                c.deadlines.sla_class.value,
+                _db(c.deadlines.verify_due),
+                _db(c.deadlines.response_due),
+                _db(c.deadlines.resolve_due),
+                _opt_db(life.reply_due),
+                life.duplicate_of,
+                _dumps(_refs(c)),
+                life.version,
+                _db(life.created_at),
+                _db(life.updated_at),
+                _opt_db(life.closed_at),
+                _opt_db(life.first_response_at),
+                life.escalation_level,
+                int(Deadline.VERIFY in life.escalated),
+                int(Deadline.RESPONSE in life.escalated),
+                int(Deadline.RESOLVE in life.escalated),
+                intake_digest(c),
+                c.created_by,
+            )
+        )
+        if c.reporter is not None:
+            r = c.reporter
+            rows.reporters.append((cid, r.name, r.phone, r.email, r.nik))
+        scope = (life.agency_id, life.desk_id, life.assignee_id)
+        rows.log.append(("complaint", cid, cid, life.version, data, *scope, _db(life.updated_at)))
+        timeline: list[tuple[int, tuple[Any, ...]]] = []
+        for u in life.updates:
+            recorded = _db(u.recorded_at)
+            rows.updates.append(
+                (
+                    u.id,
+                    cid,
+                    u.kind.value,
+                    u.body,
+                    None if u.status_after is None else u.status_after.value,
+                    u.author_id,
+                    _db(u.authored_at),
+                    recorded,
+                    update_digest(cid, u),
+                )
+            )
+            entry = ("update", u.id, cid, 1, update_json(cid, u), *scope, recorded)
+            timeline.append((u.order, entry))
+        for d in life.dispositions:
+            created = _db(d.created_at)
+            rows.dispositions.append(
+                (
+                    d.id,
+                    cid,
+                    d.kind.value,
+                    d.from_agency_id,
+                    d.from_desk_id,
+                    d.to_agency_id,
+                    d.to_desk_id,
+                    d.to_user_id,
+                    d.reason,
+                    d.actor_id,
+                    d.rule_id,
+                    _dumps(list(d.matched)),
+                    created,
+                )
+            )
+            entry = ("disposition", d.id, cid, 1, disposition_json(cid, d), *scope, created)
+            timeline.append((d.order, entry))
+        timeline.sort(key=lambda item: item[0])
+        rows.log.extend(entry for _, entry in timeline)
+    return rows
+
+
+def insert_rows(tx: WriteTx, rows: ChunkRows) -> None:
+    """Insert a chunk inside the caller's write transaction (the storage's one writer connection)."""
+    conn = tx._conn
+    conn.executemany(_INSERT_COMPLAINT, rows.complaints)
+    conn.executemany(_INSERT_REPORTER, rows.reporters)
+    conn.executemany(_INSERT_UPDATE, rows.updates)
+    conn.executemany(_INSERT_DISPOSITION, rows.dispositions)
+    conn.executemany(_INSERT_LOG, rows.log)
+
+
+def raise_public_ref_counters(tx: WriteTx, last_numbers: Sequence[tuple[int, int]]) -> None:
+    """Let the server's next intake continue after the seeded numbers of each year."""
+    tx._conn.executemany(
+        "INSERT INTO public_ref_counters (year, last) VALUES (?, ?) "
+        "ON CONFLICT (year) DO UPDATE SET last = max(last, excluded.last)",
+        list(last_numbers),
+    )
+
+
+_BULK_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def bulk_cache(storage: Storage, now: datetime) -> Iterator[None]:
+    """A big page cache on the writer for a bulk load: random UUID keys and the index builds afterwards
+    touch far more pages than the default 2 MB holds. The previous size is restored afterwards."""
+    with storage.write(now) as tx:
+        previous = int(tx._conn.execute("PRAGMA cache_size").fetchone()[0])
+        tx._conn.execute(f"PRAGMA cache_size = {-_BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with storage.write(now) as tx:
+            tx._conn.execute(f"PRAGMA cache_size = {previous}")
