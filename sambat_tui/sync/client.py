@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from uuid import UUID
 
-import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 import sambat_tui
@@ -41,6 +40,7 @@ from sambat_tui.contract import (
     User,
 )
 from sambat_tui.sync.errors import ApiError, Offline, ProtocolError
+from sambat_tui.sync.http import httpx
 
 USER_AGENT = f"sambat-tui/{sambat_tui.__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
