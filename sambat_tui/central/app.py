@@ -11,8 +11,10 @@ import sambat_tui
 from sambat_tui.central.bootstrap import ensure_initialised
 from sambat_tui.central.context import Context, Settings
 from sambat_tui.central.jobs import JobRunner
+from sambat_tui.central.open311 import install_open311
 from sambat_tui.central.problems import install_problem_handlers
 from sambat_tui.central.routes import acts, changes, complaints, directory
+from sambat_tui.central.tracking import router as tracking_router
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -58,4 +60,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_problem_handlers(app)
     for module in (directory, changes, complaints, acts):
         app.include_router(module.router)
+    # For citizens and partner apps: the Open311 GeoReport v2 facade and the /lacak tracking page.
+    install_open311(app)
+    app.include_router(tracking_router)
     return app
