@@ -20,6 +20,7 @@ from platformdirs import user_data_dir
 from sambat_tui.central.auth import new_token, token_hash
 from sambat_tui.central.bootstrap import ensure_initialised
 from sambat_tui.central.context import Settings, utc_now
+from sambat_tui.central.open311.keys import add_apikey_commands
 from sambat_tui.central.storage import Storage, StorageError
 
 SEED_MODULE = "sambat_tui.central.seed"
@@ -149,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", parents=[common], help="bring the database schema up to date")
     migrate.set_defaults(run=_migrate)
+
+    # Api keys of Open311 partner apps: `apikey create --name APP` prints a key, `apikey revoke --name APP`.
+    add_apikey_commands(commands, common)
 
     seed = commands.add_parser("seed", parents=[common], help="fill the database with realistic data")
     if importlib.util.find_spec(SEED_MODULE) is not None:
