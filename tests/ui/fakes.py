@@ -127,7 +127,7 @@ def make_records(count: int, seed: int = 7, now: datetime = NOW) -> list[Record]
     records: list[Record] = []
     for n in range(count):
         pick = rng.randrange(len(TITLES))
-        created = now - timedelta(minutes=rng.randrange(10, 60 * 24 * 40))
+        created = now - timedelta(minutes=rng.randrange(10, 60 * 24 * 16))
         days = rng.choice((2, 5, 5, 14))
         status = STATUSES[rng.randrange(len(STATUSES))]
         visibility = (Visibility.PUBLIC, Visibility.PUBLIC, Visibility.ANONIM, Visibility.RAHASIA)[n % 4]

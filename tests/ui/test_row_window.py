@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sambat_tui.domain.model import Action
+from sambat_tui.domain.model import Action, Status
 from sambat_tui.ui.ports import Sort
 from sambat_tui.ui.widgets.row_window import PageSource, RowWindow
 from tests.ui.fakes import FakeSession, make_records
@@ -59,6 +59,9 @@ def test_walking_up_from_the_end_visits_every_row() -> None:
 
 def test_reload_keeps_the_cursor_on_the_next_row_when_the_acted_row_leaves_the_tab() -> None:
     session = FakeSession(make_records(240))
+    for record in session.records:
+        if record.status is Status.RECEIVED:
+            record.status = Status.ASSIGNED  # start is allowed on every row of "Baru"
     window = _window(session, tab="baru")
     window.load_first()
     window.move_to(30)  # deep enough that the window's first page has been dropped or refetched

@@ -72,7 +72,9 @@ class ComposeDialog(ModalScreen[Composed | None]):
                     *[Option(Text(one_line(tpl.title, 60)), id=tpl.id) for tpl in self._templates],
                     id="templates",
                 )
-            yield TextArea(self._body, id="body", soft_wrap=True, show_line_numbers=False)
+            area = TextArea(self._body, id="body", soft_wrap=True, show_line_numbers=False)
+            area.cursor_blink = False  # a blinking cursor repaints twice a second: bytes on a slow link
+            yield area
             if not self.public and self._next_actions:
                 options = [(t("compose.status_keep"), "")] + [(label(a), a.value) for a in self._next_actions]
                 yield Static(Text(t("compose.status_after")), classes="dialog-label")

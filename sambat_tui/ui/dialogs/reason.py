@@ -28,7 +28,9 @@ class ReasonDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog-box"):
             yield Static(Text(self._title), classes="dialog-title")
             yield Static(Text(self._prompt), classes="dialog-label")
-            yield Input(id="reason")
+            reason = Input(id="reason")
+            reason.cursor_blink = False  # a blinking cursor repaints twice a second: bytes on a slow link
+            yield reason
             yield Static("", id="error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("compose.send"), id="send", variant="primary")

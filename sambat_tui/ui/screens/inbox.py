@@ -51,7 +51,9 @@ class InboxScreen(Screen[None]):
             yield InboxList(now=self.ctx.now, id="list")
             yield Preview(id="preview")
         with Vertical(id="search-box"):
-            yield Input(placeholder=t("search.placeholder"), id="search")
+            search = Input(placeholder=t("search.placeholder"), id="search")
+            search.cursor_blink = False  # a blinking cursor repaints twice a second: bytes on a slow link
+            yield search
             yield Static("", id="search-error")
         yield StatusBar(id="status-bar")
         yield KeyBar(id="key-bar")

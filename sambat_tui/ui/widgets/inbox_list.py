@@ -51,10 +51,10 @@ class Layout:
 
 # Fixed columns always shown, optional ones added while the title keeps at least _TITLE_MIN cells.
 _GAP = 1
-_TITLE_MIN = 20
+_TITLE_MIN = 22
 _FIXED = (Column("mark", 1), Column("ref", 15), Column("age", 4), Column("sla", 6))
 _TAIL = (Column("status", 11), Column("sync", 1))
-_OPTIONAL = (Column("kecamatan", 13), Column("category", 16), Column("assignee", 17))
+_OPTIONAL = (Column("kecamatan", 13), Column("category", 14), Column("assignee", 15))
 _ORDER = ("mark", "ref", "age", "sla", "category", "title", "kecamatan", "status", "assignee", "sync")
 
 
@@ -122,9 +122,10 @@ class InboxList(Widget, can_focus=True):
 
     def set_source(self, source: PageSource) -> None:
         """Show a new query from its first row; the marks go, they belonged to the old one."""
-        self.window = RowWindow(source, page_size=self._page_size, max_rows=4 * self._page_size)
-        self.window.resize(self._body_height())
-        self.window.load_first()
+        window = RowWindow(source, page_size=self._page_size, max_rows=4 * self._page_size)
+        window.resize(self._body_height())
+        window.load_first()  # a malformed query raises here and the old rows stay
+        self.window = window
         self.marked.clear()
         self._changed(full=True)
 

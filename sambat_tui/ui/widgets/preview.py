@@ -21,7 +21,11 @@ class Preview(Static):
     Preview { display: none; }
     """
 
+    shown_ref: str | None = None
+
     def show(self, detail: ComplaintDetail | None, now: datetime) -> None:
+        ref = detail.data.get("public_ref") if detail is not None else None
+        self.shown_ref = ref if isinstance(ref, str) else None
         self.update(self._content(detail, now))
 
     def _content(self, detail: ComplaintDetail | None, now: datetime) -> RenderableType:

@@ -1,0 +1,59 @@
+"""Starting the app on the in-memory session for Pilot tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from textual.pilot import Pilot
+
+from sambat_tui.domain.model import Role
+from sambat_tui.ui.app import SambatApp
+from sambat_tui.ui.ports import AppOptions
+from sambat_tui.ui.screens.inbox import InboxScreen
+from tests.ui.fakes import NOW, FakeSession, make_records
+
+
+@dataclass
+class Running:
+    app: SambatApp
+    pilot: Pilot[None]
+    session: FakeSession
+
+    @property
+    def inbox(self) -> InboxScreen:
+        for screen in self.app.screen_stack:
+            if isinstance(screen, InboxScreen):
+                return screen
+        raise AssertionError("no inbox screen")
+
+    async def press(self, *keys: str) -> None:
+        await self.pilot.press(*keys)
+        await self.pilot.pause()
+
+    async def type(self, text: str) -> None:
+        from textual.keys import _character_to_key
+
+        await self.press(*(_character_to_key(c) for c in text))
+
+    def cursor_ref(self) -> str | None:
+        row = self.inbox.listing.current
+        return row.public_ref if row else None
+
+
+@asynccontextmanager
+async def running(
+    session: FakeSession | None = None,
+    *,
+    size: tuple[int, int] = (120, 36),
+    role: Role = Role.OPERATOR,
+    records: int = 120,
+    **options: object,
+) -> AsyncIterator[Running]:
+    session = session or FakeSession(make_records(records), role=role)
+    settings = {"sync_interval_seconds": 0, **options}
+    app = SambatApp(lambda: session, AppOptions(**settings), now=lambda: NOW)  # type: ignore[arg-type]
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        yield Running(app, pilot, session)

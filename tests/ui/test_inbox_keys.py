@@ -1,0 +1,270 @@
+"""Every key of the inbox, driven through Pilot on the in-memory session."""
+
+from __future__ import annotations
+
+from sambat_tui.domain.model import Action, Role, Status
+from sambat_tui.ui.ports import Sort
+from sambat_tui.ui.widgets.status_bar import StatusBar
+from sambat_tui.ui.widgets.tabs_bar import TabsBar
+from tests.ui.fakes import FakeSession, make_records
+from tests.ui.harness import running
+
+
+def _working() -> FakeSession:
+    """A session whose new complaints are all assigned, so that take is allowed on every row of "Baru"."""
+    session = FakeSession(make_records(120))
+    for record in session.records:
+        if record.status is Status.RECEIVED:
+            record.status = Status.ASSIGNED
+    return session
+
+
+def _refs(
+    session: FakeSession, tab: str = "baru", sort: Sort = Sort.DUE, descending: bool = False
+) -> list[str]:
+    return [r.public_ref for r in session.inbox.first(tab, "", sort, descending, 10_000).rows]
+
+
+async def test_moving_keys_walk_the_list_in_order() -> None:
+    async with running() as r:
+        refs = _refs(r.session)
+        assert r.cursor_ref() == refs[0]
+        await r.press("j", "j", "down")
+        assert r.cursor_ref() == refs[3]
+        await r.press("k", "up")
+        assert r.cursor_ref() == refs[1]
+        await r.press("G")
+        assert r.cursor_ref() == refs[-1]
+        await r.press("g")
+        assert r.cursor_ref() == refs[0]
+        height = r.inbox.listing.window.height  # type: ignore[union-attr]
+        await r.press("ctrl+d")
+        assert r.cursor_ref() == refs[height // 2]
+        await r.press("ctrl+u")
+        assert r.cursor_ref() == refs[0]
+        await r.press("pagedown")
+        assert r.cursor_ref() == refs[height - 1]
+        await r.press("pageup")
+        assert r.cursor_ref() == refs[0]
+        await r.press("end", "home")
+        assert r.cursor_ref() == refs[0]
+
+
+async def test_tab_keys_switch_filters_and_show_counts() -> None:
+    async with running() as r:
+        tabs = r.app.screen.query_one(TabsBar)
+        counts = r.session.inbox.counts()
+        assert tabs.counts == counts
+        await r.press("tab")
+        assert r.inbox.tab_index == 1 and r.cursor_ref() == _refs(r.session, "dikerjakan")[0]
+        await r.press("shift+tab", "shift+tab")
+        assert r.inbox.tab_index == 4
+        await r.press("3")
+        assert r.inbox.tab_index == 2
+        assert r.cursor_ref() == _refs(r.session, "jatuh_tempo")[0]
+        await r.press("9")  # no ninth tab: nothing happens
+        assert r.inbox.tab_index == 2
+
+
+async def test_saved_filters_are_tabs_after_the_builtin_ones() -> None:
+    from sambat_tui.ui.ports import Tab
+
+    session = FakeSession(make_records(60))
+    session.inbox.saved.append(Tab("klojen", "Klojen saja", "kec:klojen"))
+    async with running(session) as r:
+        await r.press("6")
+        assert r.inbox.tab_index == 5
+        rows = r.inbox.listing.window.rows  # type: ignore[union-attr]
+        assert rows and all(row.kecamatan == "Klojen" for row in rows)
+        assert "Klojen saja" in str(r.app.screen.query_one(TabsBar).render())
+
+
+async def test_search_filters_and_a_bad_query_shows_an_inline_error() -> None:
+    async with running() as r:
+        await r.press("5", "slash")
+        await r.type("kec:klojen")
+        await r.press("enter")
+        rows = r.inbox.listing.window.rows  # type: ignore[union-attr]
+        assert rows and all(row.kecamatan == "Klojen" for row in rows)
+        assert r.inbox.query_text == "kec:klojen"
+        before = [row.id for row in rows]
+        await r.press("slash", "ctrl+a")
+        await r.type("foo:bar")
+        await r.press("enter")
+        error = r.app.screen.query_one("#search-error")
+        assert error.display and "foo" in str(error.render())
+        assert r.inbox.query_text == "kec:klojen"  # the last good query still applies
+        assert [row.id for row in r.inbox.listing.window.rows] == before  # type: ignore[union-attr]
+        await r.press("escape")
+        assert not r.app.screen.query_one("#search-box").display
+
+
+async def test_sort_cycles_due_age_priority_then_reverses() -> None:
+    async with running() as r:
+        seen = []
+        for _ in range(6):
+            await r.press("S")
+            seen.append((r.inbox.sort, r.inbox.descending))
+        assert seen == [
+            (Sort.AGE, False),
+            (Sort.PRIORITY, False),
+            (Sort.DUE, True),
+            (Sort.AGE, True),
+            (Sort.PRIORITY, True),
+            (Sort.DUE, False),
+        ]
+        await r.press("S")
+        assert r.cursor_ref() == _refs(r.session, sort=Sort.AGE)[0]
+
+
+async def test_take_acts_on_the_cursor_row_and_moves_to_the_next() -> None:
+    async with running(_working()) as r:
+        refs = _refs(r.session)
+        await r.press("j", "t")
+        taken = r.session.find(refs[1])
+        assert taken is not None and taken.assignee_id == r.session.user_id and taken.pending == 1
+        assert len(r.session.outbox_entries) == 1
+        assert r.cursor_ref() == refs[2]
+        bar = r.app.screen.query_one(StatusBar)
+        assert bar.state.pending == 1
+
+
+async def test_marks_make_a_bulk_action_and_are_cleared_after() -> None:
+    async with running(_working()) as r:
+        refs = _refs(r.session)
+        await r.press("space", "space", "j", "space")  # marks rows 0, 1 and 3
+        assert len(r.inbox.listing.marked) == 3
+        await r.press("t")
+        for ref in (refs[0], refs[1], refs[3]):
+            record = r.session.find(ref)
+            assert record is not None and record.assignee_id == r.session.user_id
+        assert r.session.find(refs[2]).pending == 0  # type: ignore[union-attr]
+        assert not r.inbox.listing.marked
+
+
+async def test_mark_all_marks_the_visible_rows_and_escape_clears() -> None:
+    async with running() as r:
+        await r.press("asterisk")
+        visible = {row.id for row in r.inbox.listing.visible_rows()}
+        assert r.inbox.listing.marked == visible and len(visible) > 5
+        await r.press("escape")
+        assert not r.inbox.listing.marked
+
+
+async def test_status_picker_offers_only_allowed_changes_and_applies_one() -> None:
+    async with running() as r:
+        refs = _refs(r.session)
+        record = r.session.find(refs[0])
+        assert record is not None
+        record.status = Status.ASSIGNED
+        await r.press("s")
+        picker = r.app.screen
+        assert [a.value for a in picker.actions] == ["start", "hold", "respond", "return"]  # type: ignore[attr-defined]
+        await r.press("enter")  # the first: start
+        assert record.status is Status.IN_PROGRESS
+
+
+async def test_respond_with_a_canned_response_sends_and_moves_to_responded() -> None:
+    async with running() as r:
+        refs = _refs(r.session)
+        record = r.session.find(refs[0])
+        assert record is not None
+        record.status = Status.IN_PROGRESS
+        await r.press("r")
+        await r.press("ctrl+s")  # empty: refused, the dialog stays
+        assert "kosong" in str(r.app.screen.query_one("#error").render())
+        await r.pilot.click("#templates")
+        await r.press("enter")
+        await r.press("ctrl+s")
+        assert record.status is Status.RESPONDED
+        responses = [e for e in record.timeline if e.subkind == "public_response" and e.pending]
+        assert responses and refs[0] in responses[0].body
+
+
+async def test_note_with_a_status_change() -> None:
+    async with running(_working()) as r:
+        refs = _refs(r.session)
+        record = r.session.find(refs[0])
+        assert record is not None and record.status is Status.ASSIGNED
+        await r.press("c")
+        await r.type("cek lokasi")
+        r.app.screen.query_one("#then").value = Action.HOLD.value  # type: ignore[attr-defined]
+        await r.press("ctrl+s")
+        notes = [e for e in record.timeline if e.subkind == "internal_note" and e.pending]
+        assert notes and notes[0].body == "cek lokasi" and not notes[0].public
+        assert record.status is Status.ON_HOLD
+
+
+async def test_return_needs_a_reason() -> None:
+    async with running(_working()) as r:
+        refs = _refs(r.session)
+        record = r.session.find(refs[0])
+        assert record is not None
+        await r.press("b", "enter")
+        assert "wajib" in str(r.app.screen.query_one("#error").render())
+        assert record.status is Status.ASSIGNED
+        await r.type("urusan provinsi")
+        await r.press("enter")
+        assert record.status is Status.RETURNED
+        assert r.session.outbox_entries[-1].summary == "return"
+
+
+async def test_cancelled_dialogs_change_nothing() -> None:
+    async with running() as r:
+        for key in ("s", "r", "c", "b"):
+            await r.press(key, "escape")
+        assert not r.session.outbox_entries
+
+
+async def test_copy_reference_and_preview() -> None:
+    async with running() as r:
+        refs = _refs(r.session)
+        await r.press("y")
+        assert r.app.clipboard == refs[0]
+        preview = r.app.screen.query_one("#preview")
+        assert not preview.display
+        await r.press("p")
+        await r.pilot.pause(0.3)
+        assert preview.display and preview.shown_ref == refs[0]  # type: ignore[attr-defined]
+        await r.press("j")
+        await r.pilot.pause(0.3)
+        assert preview.shown_ref == refs[1]  # type: ignore[attr-defined]
+
+
+async def test_read_only_removes_every_mutating_key() -> None:
+    session = FakeSession(make_records(40), read_only=True)
+    async with running(session, read_only=True) as r:
+        for key in ("t", "s", "r", "c", "b"):
+            await r.press(key)
+        assert not r.session.outbox_entries
+        assert len(r.app.screen_stack) == 2  # no dialog opened
+        shown = {b.binding.action for b in r.app.screen.active_bindings.values()}
+        assert not shown & {"take", "status", "respond", "note", "return"}
+        assert r.app.screen.query_one(StatusBar).state.read_only
+
+
+async def test_a_role_that_may_not_act_sees_the_keys_dimmed() -> None:
+    async with running(role=Role.AUDITOR) as r:
+        active = {b.binding.action: b.enabled for b in r.app.screen.active_bindings.values()}
+        assert active["take"] is False and active["respond"] is False and active["note"] is False
+        await r.press("t")
+        assert not r.session.outbox_entries
+
+
+async def test_before_the_first_sync_the_role_is_unknown_and_acting_keys_are_dim() -> None:
+    session = FakeSession(make_records(40), signed_in=False)
+    async with running(session) as r:
+        active = {b.binding.action: b.enabled for b in r.app.screen.active_bindings.values()}
+        assert active["take"] is False
+        assert r.app.screen.query_one(StatusBar).state.user is None
+
+
+async def test_keys_follow_the_config_key_map() -> None:
+    async with running(_working(), keymap={"take": "T", "move_down": "n"}) as r:
+        refs = _refs(r.session)
+        await r.press("n")
+        assert r.cursor_ref() == refs[1]
+        await r.press("t")
+        assert not r.session.outbox_entries
+        await r.press("T")
+        assert len(r.session.outbox_entries) == 1
