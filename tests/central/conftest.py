@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 
 from sambat_tui.central.app import create_app
 from sambat_tui.central.bootstrap import ensure_initialised
@@ -16,6 +17,7 @@ from sambat_tui.central.context import Context, Settings
 from sambat_tui.central.storage import DB_FILENAME, Storage
 from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.reference import Reference, load_reference
+from sambat_tui.domain.routing import Router
 from sambat_tui.domain.sla import SlaPolicy
 from tests.central.support import START, Api, AsgiClient, Clock
 
@@ -36,16 +38,8 @@ def policy() -> SlaPolicy:
 
 
 @pytest.fixture(scope="session")
-def router(reference: Reference) -> object:
-    try:
-        from sambat_tui.domain.routing import Router
-
-        return Router.load(reference=reference)
-    except (ImportError, OSError):
-        # domain/routing.py is written in parallel; until it lands, route by explicit category only.
-        from tests.central.support import CategoryOnlyRouter
-
-        return CategoryOnlyRouter(reference)
+def router(reference: Reference) -> Router:
+    return Router.load(reference=reference)
 
 
 @pytest.fixture
@@ -97,26 +91,62 @@ def settings(
     reference: Reference,
     calendar: WorkingCalendar,
     policy: SlaPolicy,
-    router: object,
+    router: Router,
 ) -> Settings:
     return Settings(
         data_dir=data_dir,
         clock=clock,
         reference=reference,
-        router=router,  # type: ignore[arg-type]
+        router=router,
         calendar=calendar,
         policy=policy,
         job_interval_seconds=None,
     )
 
 
+@pytest.fixture(scope="session")
+def shared_app(
+    tmp_path_factory: pytest.TempPathFactory,
+    template_db: Path,
+    reference: Reference,
+    calendar: WorkingCalendar,
+    policy: SlaPolicy,
+    router: Router,
+) -> Iterator[FastAPI]:
+    """One app per test process: building a FastAPI app costs ~35 ms of route analysis.
+
+    Each test gives it its own context (its own database copy and clock) through ``app.state.context``,
+    which is where the routes read it from.
+    """
+    directory = tmp_path_factory.mktemp("shared-app") / "central"
+    directory.mkdir()
+    shutil.copyfile(template_db, directory / DB_FILENAME)
+    app = create_app(
+        Settings(
+            data_dir=directory,
+            reference=reference,
+            router=router,
+            calendar=calendar,
+            policy=policy,
+            job_interval_seconds=None,
+        )
+    )
+    own: Context = app.state.context
+    try:
+        yield app
+    finally:
+        own.storage.close()
+
+
 @pytest.fixture
-def api(settings: Settings, clock: Clock) -> Iterator[Api]:
-    app = create_app(settings)
-    context: Context = app.state.context
-    client = AsgiClient(app)
+def api(settings: Settings, clock: Clock, shared_app: FastAPI) -> Iterator[Api]:
+    context = Context.open(settings)
+    previous = shared_app.state.context
+    shared_app.state.context = context
+    client = AsgiClient(shared_app)
     try:
         yield Api(client=client, context=context, clock=clock)
     finally:
         client.close()
         context.storage.close()
+        shared_app.state.context = previous

@@ -13,7 +13,6 @@ from fastapi import FastAPI
 
 from sambat_tui.central.auth import new_token, token_hash
 from sambat_tui.central.context import Context
-from sambat_tui.domain.reference import Reference
 
 START = datetime(2026, 2, 2, 2, 0, tzinfo=UTC)
 """Monday 2 February 2026, 09:00 WIB: a plain working week ahead."""
@@ -110,6 +109,13 @@ class Api:
         data: dict[str, Any] = response.json()
         return data
 
+    def version(self, complaint_id: str) -> int:
+        """The complaint's current version, read from storage (no request: this is test plumbing)."""
+        with self.context.storage.read() as tx:
+            stored = tx.complaint(complaint_id)
+        assert stored is not None, f"no complaint {complaint_id}"
+        return stored.complaint.version
+
     def complaint(self, complaint_id: str, user: str = "coordinator") -> dict[str, Any]:
         response = self.get(f"/v1/complaints/{complaint_id}", user)
         assert response.status_code == 200, response.text
@@ -129,7 +135,7 @@ class Api:
     ) -> httpx.Response:
         cid = complaint if isinstance(complaint, str) else complaint["id"]
         if if_match == "auto":
-            if_match = f'"v{version if version is not None else self.complaint(cid)["version"]}"'
+            if_match = f'"v{version if version is not None else self.version(cid)}"'
         headers = self.headers(user, **{"Idempotency-Key": key or str(uuid.uuid4())})
         if if_match is not None:
             headers["If-Match"] = if_match
@@ -151,7 +157,7 @@ class Api:
         key: str | None = None,
     ) -> httpx.Response:
         cid = complaint if isinstance(complaint, str) else complaint["id"]
-        version = self.complaint(cid)["version"]
+        version = self.version(cid)
         body: dict[str, Any] = {"kind": kind, "to_agency": to_agency, "reason": reason}
         if to_desk is not None:
             body["to_desk"] = to_desk
@@ -203,45 +209,6 @@ class Api:
             if not page["has_more"]:
                 assert cursor is not None
                 return changes, cursor
-
-
-@dataclass(frozen=True)
-class _Decision:
-    agency_id: str | None
-    desk_id: str | None
-    category_code: str | None
-    rule_id: str | None
-    matched: tuple[str, ...]
-    reason: str
-    explanation: str
-    candidates: tuple[Any, ...] = ()
-
-    @property
-    def routed(self) -> bool:
-        return self.agency_id is not None
-
-
-class CategoryOnlyRouter:
-    """Stand-in for domain.routing.Router until it lands: an explicit category routes, nothing else does."""
-
-    def __init__(self, reference: Reference) -> None:
-        self._reference = reference
-
-    def route(
-        self, *, title: str, description: str, category_code: str | None = None, kecamatan: str | None = None
-    ) -> _Decision:
-        category = self._reference.category(category_code) if category_code else None
-        if category is None or category.default_agency_id is None:
-            return _Decision(None, None, None, None, (), "no_match", "Tidak ada aturan yang cocok.")
-        return _Decision(
-            category.default_agency_id,
-            category.default_desk_id,
-            category.code,
-            f"category.{category.code}",
-            (),
-            "explicit_category",
-            f"Kategori {category.name} dipilih pelapor.",
-        )
 
 
 def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import pytest
 
 from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.model import SlaClass
+from sambat_tui.domain.routing import Router
 from sambat_tui.domain.sla import SlaPolicy, deadlines_for
 from tests.central.support import START, Api, assert_problem
 
@@ -98,8 +100,8 @@ def test_an_operator_records_walk_ins_only_and_other_roles_none(api: Api) -> Non
         ({"reporter": {"email": "not-an-email"}}, "email"),
     ],
 )
-def test_bad_intake_fields_are_validation_problems(api: Api, fields: dict[str, object], where: str) -> None:
-    body = assert_problem(api.intake(**fields), 422, "validation_failed")
+def test_bad_intake_fields_are_validation_problems(api: Api, fields: dict[str, Any], where: str) -> None:
+    body = assert_problem(api.intake("coordinator", None, **fields), 422, "validation_failed")
     assert any(e["loc"][-1] == where for e in body["errors"]), body
 
 
@@ -123,3 +125,16 @@ def test_intake_keeps_location_media_and_external_refs(api: Api) -> None:
     assert again["media"] == [{"url": "https://example.invalid/a.jpg", "kind": "photo"}]
     assert again["external_refs"] == [{"system": "lapor", "ref": "4821733"}]
     assert (again["priority"], again["visibility"], again["channel"]) == ("high", "anonim", "lapor")
+
+
+def test_keyword_routing_records_the_rule_and_the_matched_words(api: Api, router: Router) -> None:
+    title, description = "Lampu PJU mati", "Lampu jalan di depan masjid mati sejak tiga hari, gelap sekali."
+    decision = router.route(title=title, description=description)
+    assert decision.routed and decision.matched, "the shipped rules route a dead street light"
+    complaint = api.intake(title=title, description=description).json()
+    assert (complaint["agency_id"], complaint["desk_id"]) == (decision.agency_id, decision.desk_id)
+    assert complaint["category_code"] == decision.category_code
+    [route] = _history(api, complaint["id"])["dispositions"]
+    assert route["rule_id"] == decision.rule_id
+    assert route["matched"] == list(decision.matched)
+    assert route["reason"] == decision.explanation
