@@ -122,7 +122,8 @@ def connect_reader(path: Path) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode=ro"
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA query_only = ON")
+    # TEMP tables (search.hits) live in memory; mode=ro already keeps the database itself read-only.
+    conn.execute("PRAGMA temp_store = MEMORY")
     return conn
 
 
@@ -165,6 +166,7 @@ class Store:
                 raise StoreError(f"could not switch {path} to WAL (journal_mode is {mode})")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA temp_store = MEMORY")
             migrate(conn)
         except BaseException:
             conn.close()

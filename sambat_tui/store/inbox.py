@@ -15,13 +15,15 @@ How a page is found (``Page.plan`` says which way was taken):
   ``inbox_due``, ``inbox_age``, ``inbox_priority``). The filter columns (desk, assignee, category,
   kecamatan, visibility, due) sit in those indexes, so rows are filtered from the index alone and the table
   is read only for the rows shown. No temporary B-tree: the merge keeps index order. Words are checked per
-  row against the full-text index.
+  row by a rowid lookup in their match set (``search.hits``: materialised once per search and reused for
+  every page until the full-text index changes).
 - ``text`` / ``assignee`` / ``category`` / ``desk``: when the words, or a listed assignee, category or desk,
   match fewer rows than a bound (counted up to that bound first), those rows are read and sorted: at most
   the bound, instead of walking far through the index to fill a page from a rare filter.
 
 Costs: a page costs the rows it shows plus the index entries it skips over; the bounds keep that low for
-rare filters. ``count`` is O(rows of the allowed statuses) for walk plans (an index-only scan) and
+rare filters. New words cost their number of matches once (materialising them), later pages of the same
+search nothing more. ``count`` is O(rows of the allowed statuses) for walk plans (an index-only scan) and
 O(bound) otherwise; use it for tab badges, not per key press on a big cache.
 """
 
@@ -205,12 +207,12 @@ _ROW_COLUMNS: Final = (
 _SELECT: Final = ", ".join(f"c.{name} AS {name}" for name in _ROW_COLUMNS)
 _COLUMN_INDEX: Final = {name: i for i, name in enumerate(_ROW_COLUMNS)}
 
-TEXT_FACTOR: Final = 250
-"""Text bound = sqrt(TEXT_FACTOR x rows): balances sorting all matches of a word against probing the
-full-text index per walked row (measured: ~1 us per match sorted, ~6 us per probe, 50-row pages)."""
+TEXT_FACTOR: Final = 16
+"""Text bound = sqrt(TEXT_FACTOR x rows): below it, reading and sorting every match (~2 us each) beats
+walking the sort index until 50 matches turn up (~0.5 us a step, rows/matches steps per row shown)."""
 KEY_FACTOR: Final = 4
 """Key bound = sqrt(KEY_FACTOR x rows): an index-only walk step is far cheaper than a probe."""
-TEXT_BOUND_LIMITS: tuple[int, int] = (1_000, 50_000)
+TEXT_BOUND_LIMITS: tuple[int, int] = (256, 20_000)
 KEY_BOUND_LIMITS: tuple[int, int] = (500, 20_000)
 """Floors and ceilings of the bounds (tests set them to force one plan or the other)."""
 
@@ -331,8 +333,8 @@ def _order(sort: Sort, scan: Direction, prefix: str = "") -> str:
 class _Plan:
     kind: str
     """walk | text | assignee | category | desk | empty"""
-    text: str | None = None
-    """The FTS5 expression, if the query has usable words."""
+    hits: str | None = None
+    """The TEMP table holding the rows the query's words match (search.hits), if it has usable words."""
     column: str | None = None
     index: str | None = None
     values: tuple[str, ...] = ()
@@ -353,12 +355,14 @@ def _estimated_rows(conn: sqlite3.Connection) -> int:
 def _plan(conn: sqlite3.Connection, criteria: Criteria, ctx: QueryContext) -> _Plan:
     if criteria.empty:
         return _Plan("empty")
-    text = search.match_expression(criteria.words)
+    expression = search.match_expression(criteria.words)
     rows = _estimated_rows(conn)
-    if text is not None:
-        bound = _bound(TEXT_FACTOR, rows, TEXT_BOUND_LIMITS)
-        if search.count_upto(conn, text, bound) < bound:
-            return _Plan("text", text)
+    hits: str | None = None
+    if expression is not None:
+        found = search.hits(conn, expression)
+        if found.count < _bound(TEXT_FACTOR, rows, TEXT_BOUND_LIMITS):
+            return _Plan("text", found.table)
+        hits = found.table
     choices = {
         "assignee": _resolve_me(criteria.assignees, ctx),
         "category": criteria.categories,
@@ -377,8 +381,8 @@ def _plan(conn: sqlite3.Connection, criteria: Criteria, ctx: QueryContext) -> _P
             (*values, bound),
         ).fetchone()[0]
         if found < bound:
-            return _Plan(kind, text, column, index, values)
-    return _Plan("walk", text)
+            return _Plan(kind, hits, column, index, values)
+    return _Plan("walk", hits)
 
 
 def _statuses(criteria: Criteria) -> list[str]:
@@ -397,19 +401,18 @@ def _page_sql(
         status_where.add(f"c.status IN ({_marks(len(statuses))})", *statuses)
         status_where.extend(where)
         sql = (
-            f"SELECT {_SELECT} FROM complaints_fts AS f CROSS JOIN complaints AS c ON c.rid = f.rowid "
-            f"WHERE f.complaints_fts MATCH ? AND {status_where.sql()} "
-            f"ORDER BY {_order(sort, scan, 'c.')} LIMIT ?"
+            f"SELECT {_SELECT} FROM temp.{plan.hits} AS h CROSS JOIN complaints AS c ON c.rid = h.rid "
+            f"WHERE {status_where.sql()} ORDER BY {_order(sort, scan, 'c.')} LIMIT ?"
         )
-        return sql, [plan.text, *status_where.params]
+        return sql, status_where.params
     if plan.kind in ("assignee", "category", "desk"):
         assert plan.column is not None and plan.index is not None
         source = _Where()
         source.add(f"c.{plan.column} IN ({_marks(len(plan.values))})", *plan.values)
         source.add(f"c.status IN ({_marks(len(statuses))})", *statuses)
         source.extend(where)
-        if plan.text is not None:
-            source.add(_text_probe(), plan.text)
+        if plan.hits is not None:
+            source.add(f"c.rid IN temp.{plan.hits}")
         sql = (
             f"SELECT {_SELECT} FROM complaints AS c INDEXED BY {plan.index} "
             f"WHERE {source.sql()} ORDER BY {_order(sort, scan, 'c.')} LIMIT ?"
@@ -421,16 +424,12 @@ def _page_sql(
         arm = _Where()
         arm.add("c.status = ?", status)
         arm.extend(where)
-        if plan.text is not None:
-            # Last, so that the index-only filters reject a row before the full-text probe runs.
-            arm.add(_text_probe(), plan.text)
+        if plan.hits is not None:
+            # A rowid lookup in the materialised matches: no copy of them, no full-text query per row.
+            arm.add(f"c.rid IN temp.{plan.hits}")
         arms.append(f"SELECT {_SELECT} FROM complaints AS c INDEXED BY {_SORT_INDEX[sort]} WHERE {arm.sql()}")
         params.extend(arm.params)
     return f"{' UNION ALL '.join(arms)} ORDER BY {_order(sort, scan)} LIMIT ?", params
-
-
-def _text_probe() -> str:
-    return "EXISTS (SELECT 1 FROM complaints_fts WHERE complaints_fts MATCH ? AND rowid = c.rid)"
 
 
 # ------------------------------------------------------------------------------------------- reading
@@ -661,25 +660,21 @@ def _count_sql(plan: _Plan, criteria: Criteria, ctx: QueryContext) -> tuple[str,
     status_where.extend(where)
     if plan.kind == "text":
         return (
-            "SELECT count(*) FROM complaints_fts AS f CROSS JOIN complaints AS c ON c.rid = f.rowid "
-            f"WHERE f.complaints_fts MATCH ? AND {status_where.sql()}",
-            [plan.text, *status_where.params],
+            f"SELECT count(*) FROM temp.{plan.hits} AS h CROSS JOIN complaints AS c ON c.rid = h.rid "
+            f"WHERE {status_where.sql()}",
+            status_where.params,
         )
-    text = _Where()
-    if plan.text is not None:
-        # Counting every row: gather the matches once rather than probing per row.
-        text.add("c.rid IN (SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ?)", plan.text)
+    if plan.hits is not None:
+        status_where.add(f"c.rid IN temp.{plan.hits}")
     if plan.kind in ("assignee", "category", "desk"):
         assert plan.column is not None and plan.index is not None
         source = _Where()
         source.add(f"c.{plan.column} IN ({_marks(len(plan.values))})", *plan.values)
         source.extend(status_where)
-        source.extend(text)
         return (
             f"SELECT count(*) FROM complaints AS c INDEXED BY {plan.index} WHERE {source.sql()}",
             source.params,
         )
-    status_where.extend(text)
     return (
         f"SELECT count(*) FROM complaints AS c INDEXED BY inbox_due WHERE {status_where.sql()}",
         status_where.params,
@@ -696,21 +691,26 @@ def count(conn: sqlite3.Connection, query: Query | Criteria, ctx: QueryContext) 
 def counts(
     conn: sqlite3.Connection, tabs: Mapping[str, Query | Criteria], ctx: QueryContext
 ) -> dict[str, int]:
-    """Counts for the filter tabs (name -> query), in one statement over one snapshot (plus the small
-    bounded probes that choose each tab's plan). Same cost as ``count`` per tab."""
+    """Counts for the filter tabs (name -> query) over one snapshot: one statement for all the tabs without
+    words (plus the small bounded probes that choose each plan), one more per tab with words. Same cost as
+    ``count`` per tab."""
     result = dict.fromkeys(tabs, 0)
     parts: list[tuple[str, str, list[object]]] = []
     with _snapshot(conn):
         for name, query in tabs.items():
             criteria = _criteria(query)
             plan = _plan(conn, criteria, ctx)
-            if plan.kind != "empty":
-                sql, params = _count_sql(plan, criteria, ctx)
+            if plan.kind == "empty":
+                continue
+            sql, params = _count_sql(plan, criteria, ctx)
+            if plan.hits is not None:
+                # Its match set lives in a TEMP slot the next tab's words may take over: count it now.
+                result[name] = int(conn.execute(sql, params).fetchone()[0])
+            else:
                 parts.append((name, sql, params))
         if parts:
             sql = "SELECT " + ", ".join(f"({part})" for _, part, _ in parts)
-            params = [p for _, _, ps in parts for p in ps]
-            values = conn.execute(sql, params).fetchone()
+            values = conn.execute(sql, [p for _, _, ps in parts for p in ps]).fetchone()
             for (name, _, _), value in zip(parts, values, strict=True):
                 result[name] = int(value)
     return result

@@ -21,6 +21,7 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from sambat_tui.domain.query import TextTerm
@@ -77,13 +78,85 @@ def match_expression(words: Sequence[TextTerm]) -> str | None:
     return " AND ".join(parts) if parts else None
 
 
-def count_upto(conn: sqlite3.Connection, expression: str, bound: int) -> int:
-    """How many complaints match, counting no further than ``bound`` (cost: at most ``bound`` index hits)."""
-    row = conn.execute(
-        "SELECT count(*) FROM (SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ? LIMIT ?)",
-        (expression, bound),
+HIT_SLOTS: Final = 3
+"""Match sets kept per connection (the current search, and the ones just before it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HitSet:
+    """The complaints matching an expression, materialised in a TEMP table of the connection.
+
+    Use ``c.rid IN temp.<table>`` to filter (a rowid lookup per row, nothing copied) or join it to drive a
+    query from the matches. Valid for the connection's current snapshot.
+    """
+
+    table: str
+    count: int
+
+
+def hits(conn: sqlite3.Connection, expression: str) -> HitSet:
+    """Materialise (or reuse) the set of rows matching ``expression`` on this connection.
+
+    FTS5 answers a prefix query (``"jalan" *``) by merging the doclists of every matching term in memory,
+    for the whole index, each time it runs; probing it once per inbox row costs milliseconds a row. So a
+    match set is computed once (cost: the number of matches) into a TEMP table and reused for every page of
+    the same search until the full-text index changes (FTS5's structure record, which every index write
+    rewrites). Works on read-only connections (TEMP is the connection's own) and inside transactions.
+    """
+    _ensure_slots(conn)
+    version = _index_version(conn)
+    found = conn.execute(
+        "SELECT slot, hits, version FROM temp.search_slots WHERE expression = ?", (expression,)
     ).fetchone()
-    return int(row[0])
+    clock = int(conn.execute("SELECT coalesce(max(used), 0) + 1 FROM temp.search_slots").fetchone()[0])
+    if found is not None and version is not None and found[2] == version:
+        conn.execute("UPDATE temp.search_slots SET used = ? WHERE slot = ?", (clock, found[0]))
+        return HitSet(_slot_table(found[0]), int(found[1]))
+    slot = found[0] if found is not None else _free_slot(conn)
+    table = _slot_table(slot)
+    conn.execute(f"DELETE FROM temp.{table}")
+    count = conn.execute(
+        f"INSERT INTO temp.{table}(rid) SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ?",
+        (expression,),
+    ).rowcount
+    conn.execute(
+        "INSERT INTO temp.search_slots(slot, expression, hits, version, used) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(slot) DO UPDATE SET expression = excluded.expression, hits = excluded.hits, "
+        "version = excluded.version, used = excluded.used",
+        (slot, expression, count, version, clock),
+    )
+    return HitSet(table, count)
+
+
+def _slot_table(slot: int) -> str:
+    return f"search_hits_{slot:d}"
+
+
+def _ensure_slots(conn: sqlite3.Connection) -> None:
+    if conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'search_slots'").fetchone():
+        return
+    conn.execute(
+        "CREATE TEMP TABLE search_slots (slot INTEGER PRIMARY KEY, expression TEXT NOT NULL UNIQUE, "
+        "hits INTEGER NOT NULL, version BLOB, used INTEGER NOT NULL)"
+    )
+    for slot in range(HIT_SLOTS):
+        conn.execute(f"CREATE TEMP TABLE {_slot_table(slot)} (rid INTEGER PRIMARY KEY)")
+
+
+def _free_slot(conn: sqlite3.Connection) -> int:
+    taken = {row[0] for row in conn.execute("SELECT slot FROM temp.search_slots")}
+    for slot in range(HIT_SLOTS):
+        if slot not in taken:
+            return slot
+    oldest = conn.execute("SELECT slot FROM temp.search_slots ORDER BY used LIMIT 1").fetchone()[0]
+    conn.execute("DELETE FROM temp.search_slots WHERE slot = ?", (oldest,))
+    return int(oldest)
+
+
+def _index_version(conn: sqlite3.Connection) -> bytes | None:
+    # FTS5 keeps its segment structure in row 10 of its %_data table and rewrites it on every change.
+    row = conn.execute("SELECT block FROM complaints_fts_data WHERE id = 10").fetchone()
+    return None if row is None else bytes(row[0])
 
 
 def unindex(conn: sqlite3.Connection, rids: Iterable[int]) -> None:

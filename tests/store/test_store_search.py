@@ -141,3 +141,37 @@ def test_updates_replace_the_indexed_text(searchable: Store) -> None:
         search.check(conn)
     assert found(searchable, "pohon") == [2]
     assert found(searchable, "lampu") == []
+
+
+def test_match_sets_are_reused_until_the_index_changes(searchable: Store) -> None:
+    with searchable.read() as conn:
+        assert search.hits(conn, '"jalan" *').count == 3
+    reader = searchable.connect_reader()
+    try:
+        reader.execute("BEGIN")
+        again = search.hits(reader, '"jalan" *')
+        # Mark the materialised set: a reuse keeps the mark, a recomputation would drop it.
+        reader.execute(f"INSERT INTO temp.{again.table}(rid) VALUES (-1)")
+        assert search.hits(reader, '"jalan" *') == again
+        assert reader.execute(f"SELECT count(*) FROM temp.{again.table} WHERE rid = -1").fetchone()[0] == 1
+        reader.execute("COMMIT")
+        with searchable.transaction() as conn:
+            complaints.upsert_many(conn, [make_complaint(9, title="Jalan baru")])
+        reader.execute("BEGIN")
+        fresh = search.hits(reader, '"jalan" *')
+        assert fresh.count == 4
+        assert reader.execute(f"SELECT count(*) FROM temp.{fresh.table} WHERE rid = -1").fetchone()[0] == 0
+        # More searches than slots: the least recently used one gives its slot up.
+        tables = {search.hits(reader, f'"{w}" *').table for w in ("lampu", "sampah", "rusak", "gelap")}
+        assert len(tables) == search.HIT_SLOTS
+        assert search.hits(reader, '"lampu" *').count == 1
+        reader.execute("COMMIT")
+    finally:
+        reader.close()
+
+
+def test_counts_with_more_searches_than_slots(searchable: Store) -> None:
+    tabs = {w: parse(w) for w in ("jalan", "lampu", "sampah", "rusak", "cafe", "mawar")}
+    with searchable.read() as conn:
+        got = inbox.counts(conn, {**tabs, "all": parse("")}, CTX)
+    assert got == {"jalan": 3, "lampu": 1, "sampah": 1, "rusak": 2, "cafe": 1, "mawar": 1, "all": 6}
