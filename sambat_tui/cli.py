@@ -672,15 +672,19 @@ def cmd_locate(args: argparse.Namespace) -> int:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """Open the Textual app (loaded only now: the headless commands never import textual)."""
+    """Open the Textual app (loaded only now: the headless commands never import textual).
+
+    The services, the store and the sync client load inside ``open_session``, which the app calls after its
+    first frame is on screen; a slow laptop shows the app at once rather than after every import.
+    """
     try:
         from sambat_tui.ui.app import SambatApp
+        from sambat_tui.ui.keys import KeymapError
         from sambat_tui.ui.ports import AppOptions
     except ImportError:
         sys.stderr.write(Out().text("app.missing") + "\n")
         return EXIT_UNREACHABLE
     from sambat_tui.services.config import load_config
-    from sambat_tui.services.session import Session
 
     profile = _profile(args)
     config = load_config(profile)
@@ -694,10 +698,28 @@ def run_app(args: argparse.Namespace) -> int:
     )
 
     def open_session() -> Any:
-        # The UI's ports mirror the services' types field for field; the UI helper owns this wiring.
+        from sambat_tui.services.session import Session
+
         return Session.open(profile, read_only=args.read_only)
 
-    SambatApp(open_session, options).run()
+    try:
+        app = SambatApp(open_session, options)
+    except KeymapError as error:
+        sys.stderr.write(f"sambat-tui: {profile.config_file}: {safe(error)}\n")
+        return EXIT_FAILED
+    # While the app owns the terminal, log records go to the profile's log file, never to the screen.
+    import logging
+
+    profile.log_dir.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(profile.log_dir / "sambat-tui.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    try:
+        app.run()
+    finally:
+        app.close_session()
+        logging.getLogger().removeHandler(handler)
+        handler.close()
     return EXIT_OK
 
 
