@@ -302,6 +302,8 @@ def upsert_many(
     total = UpsertResult()
     if not index:
         search.mark_stale(conn)
+    # A stale index stays untouched until its rebuild: deleting entries it never had would corrupt it.
+    index = index and not search.is_stale(conn)
     for chunk in _chunks(complaints, chunk_size):
         total += _upsert_chunk(conn, chunk, index=index)
     return total
@@ -385,7 +387,7 @@ def put_local(conn: sqlite3.Connection, data: Mapping[str, Any]) -> None:
         "JOIN complaints_fts_source AS s ON s.rid = c.rid WHERE c.id = ?",
         (row["id"],),
     ).fetchone()
-    changed = old is None or tuple(old[1:]) != _search_text(row)
+    changed = (old is None or tuple(old[1:]) != _search_text(row)) and not search.is_stale(conn)
     if old is not None and changed:
         search.unindex(conn, [old[0]])
     conn.execute(_INSERT_SQL, row)
@@ -417,7 +419,8 @@ def evict(conn: sqlite3.Connection, complaint_id: str) -> list[OutboxEntry]:
     """
     found = conn.execute("SELECT rid FROM complaints WHERE id = ?", (complaint_id,)).fetchone()
     if found is not None:
-        search.unindex(conn, [found[0]])
+        if not search.is_stale(conn):
+            search.unindex(conn, [found[0]])
         conn.execute("DELETE FROM complaints WHERE rid = ?", (found[0],))
     conn.execute("DELETE FROM timeline WHERE complaint_id = ?", (complaint_id,))
     return [e for e in outbox.for_complaint(conn, complaint_id) if e.state in outbox.QUEUED]

@@ -136,6 +136,7 @@ class Store:
         self._lock_fd: int | None = lock_fd
         self._write_lock = threading.RLock()
         self._depth = 0
+        self._owner: int | None = None
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
@@ -203,7 +204,7 @@ class Store:
                     self._depth -= 1
                 return
             conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
+            self._depth, self._owner = 1, threading.get_ident()
             try:
                 yield conn
             except BaseException:
@@ -213,11 +214,12 @@ class Store:
             else:
                 conn.execute("COMMIT")
             finally:
-                self._depth = 0
+                self._depth, self._owner = 0, None
 
     @property
     def in_transaction(self) -> bool:
-        return self._depth > 0
+        """Whether the calling thread is inside ``transaction()``."""
+        return self._depth > 0 and self._owner == threading.get_ident()
 
     @property
     def db(self) -> sqlite_utils.Database:

@@ -128,6 +128,15 @@ def hits(conn: sqlite3.Connection, expression: str) -> HitSet:
     return HitSet(table, count)
 
 
+def forget_hits(conn: sqlite3.Connection) -> None:
+    """Drop this connection's materialised match sets (frees their memory; the next search recomputes)."""
+    if not conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'search_slots'").fetchone():
+        return
+    conn.execute("DELETE FROM temp.search_slots")
+    for slot in range(HIT_SLOTS):
+        conn.execute(f"DELETE FROM temp.{_slot_table(slot)}")
+
+
 def _slot_table(slot: int) -> str:
     return f"search_hits_{slot:d}"
 

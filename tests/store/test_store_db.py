@@ -235,3 +235,13 @@ def test_sqlite_utils_view_of_the_schema(store: Store) -> None:
     with store.transaction():
         columns = store.db["complaints"].columns_dict
     assert {"id", "status", "due_at", "data", "version", "pending"} <= set(columns)
+
+
+def test_in_transaction_is_per_thread(store: Store) -> None:
+    seen: list[bool] = []
+    with store.transaction():
+        assert store.in_transaction
+        worker = threading.Thread(target=lambda: seen.append(store.in_transaction))
+        worker.start()
+        worker.join()
+    assert seen == [False]

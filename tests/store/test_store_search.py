@@ -175,3 +175,18 @@ def test_counts_with_more_searches_than_slots(searchable: Store) -> None:
     with searchable.read() as conn:
         got = inbox.counts(conn, {**tabs, "all": parse("")}, CTX)
     assert got == {"jalan": 3, "lampu": 1, "sampah": 1, "rusak": 2, "cafe": 1, "mawar": 1, "all": 6}
+
+
+def test_writes_while_the_index_is_stale_wait_for_the_rebuild(store: Store) -> None:
+    items = [make_complaint(n, **f) for n, f in DOCS.items()]
+    with store.transaction() as conn:
+        complaints.upsert_many(conn, items[:3], index=False)
+        # Later pages arrive indexed per batch, a row changes and one is evicted before the rebuild.
+        complaints.upsert_many(conn, items[3:])
+        complaints.upsert_many(conn, [{**items[1], "version": 2, "title": "Pohon tumbang"}])
+        complaints.put_local(conn, {**items[4], "title": "Sampah dan pohon"})
+        complaints.evict(conn, items[2]["id"])
+        search.rebuild(conn)
+        search.check(conn)
+    assert found(store, "pohon") == [2, 5]
+    assert found(store, "jalan") == [4]
