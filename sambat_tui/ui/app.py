@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -27,14 +28,16 @@ from sambat_tui.ui.i18n import LANGUAGES, language, set_language, t
 from sambat_tui.ui.keys import Scope, bindings, check_keymap
 from sambat_tui.ui.messages import DataChanged, SyncFinished, SyncProgressed
 from sambat_tui.ui.palette import PaletteCommand, SambatCommands
-from sambat_tui.ui.ports import AppOptions, SessionPort, SyncProgress, SyncReport
+from sambat_tui.ui.ports import AppOptions, SessionPort
 from sambat_tui.ui.screens.help import HelpScreen, help_text, scope_of
-from sambat_tui.ui.screens.inbox import InboxScreen
 from sambat_tui.ui.screens.loading import LoadingScreen
-from sambat_tui.ui.screens.outbox import OutboxScreen
 from sambat_tui.ui.themes import THEMES, theme_name
 from sambat_tui.ui.widgets.status_bar import BarState, StatusBar
 from sambat_tui.ui.widgets.tabs_bar import tab_label
+
+if TYPE_CHECKING:
+    from sambat_tui.ui.ports import SyncProgress
+    from sambat_tui.ui.screens.inbox import InboxScreen
 
 _log = logging.getLogger(__name__)
 
@@ -95,6 +98,9 @@ class SambatApp(App[None]):
             if isinstance(screen, LoadingScreen):
                 screen.show_error(t("app.open_failed", error=str(exc)))
             return
+        # Loaded only now: the screens below need the services' types, which load the store and httpx.
+        from sambat_tui.ui.screens.inbox import InboxScreen
+
         self.session = session
         self.ctx = Context(session, self.now, self.options.read_only or session.read_only)
         self.flows = Flows(self, self.ctx, self.refresh_bar)
@@ -164,6 +170,8 @@ class SambatApp(App[None]):
         try:
             report = session.sync.run_once(progress=progressed)
         except Exception as exc:  # the engine reports failures in its report; a bug must not kill the app
+            from sambat_tui.ui.ports import SyncReport
+
             _log.exception("sync raised")
             report = SyncReport(False, 0, 0, 0, 0, f"{type(exc).__name__}: {exc}")
         finally:
@@ -202,6 +210,8 @@ class SambatApp(App[None]):
         self.start_sync(manual=True)
 
     def action_outbox(self) -> None:
+        from sambat_tui.ui.screens.outbox import OutboxScreen
+
         if self.ctx is None or isinstance(self.screen, OutboxScreen):
             return
         self.push_screen(OutboxScreen(self.ctx))
@@ -265,8 +275,10 @@ class SambatApp(App[None]):
 
     def _inbox(self) -> InboxScreen | None:
         for screen in self.screen_stack:
-            if isinstance(screen, InboxScreen):
-                return screen
+            if screen.id == "inbox":
+                from sambat_tui.ui.screens.inbox import InboxScreen
+
+                return screen if isinstance(screen, InboxScreen) else None
         return None
 
     def open_reference(self, ref: str) -> None:

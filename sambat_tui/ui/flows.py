@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 
@@ -21,7 +21,10 @@ from sambat_tui.ui.dialogs.compose import Composed, ComposeDialog
 from sambat_tui.ui.dialogs.reason import ReasonDialog
 from sambat_tui.ui.dialogs.status_picker import StatusPicker, offered
 from sambat_tui.ui.i18n import current, t
-from sambat_tui.ui.ports import ActionResult, Identity, SessionPort
+from sambat_tui.ui.ports import SessionPort
+
+if TYPE_CHECKING:
+    from sambat_tui.ui.ports import ActionResult, Identity
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from sambat_tui.ui.ports import SyncProgress, SyncReport
+if TYPE_CHECKING:
+    from sambat_tui.ui.ports import SyncProgress, SyncReport
 
 
 class DataChanged(Message):

@@ -1,153 +1,63 @@
-"""What the UI needs from the client services, in one place.
+"""What the UI needs from the client services, named in one place.
 
-The UI talks to ``sambat_tui.services`` only (INTERFACES.md, "Client services API"). Screens and widgets
-import the service types from here, so the UI names one module for them and a test double can stand in for
-a session with a state the real stack cannot produce cheaply.
+The UI talks to ``sambat_tui.services`` only (INTERFACES.md, "Client services API"). Its record types are
+the services' own; this module re-exports them *lazily*: importing the services loads the store, pydantic
+and httpx (about a second on an old laptop), and the app must paint its first frame before that. Modules
+that run before the first frame import these names under ``TYPE_CHECKING`` only; the screens that need them
+at run time are imported after the session is open, when the services are loaded anyway.
 
-Until ``sambat_tui.services`` lands, the records below copy that API field for field; the protocols describe
-the methods the UI calls.
+``SessionPort`` is the part of ``services.session.Session`` the UI uses, as a protocol, so a test can hand
+the app an in-memory session for states the real stack cannot produce cheaply.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
-from typing import Any, Protocol
+from importlib import import_module
+from typing import TYPE_CHECKING, Protocol
 
-from sambat_tui.domain.model import Action, Role, Status
+from sambat_tui.domain.model import Action
 from sambat_tui.domain.query import QueryError as QueryError
-from sambat_tui.domain.sla import SlaState
 from sambat_tui.services.templates import CannedResponse as CannedResponse
 
+if TYPE_CHECKING:
+    from sambat_tui.services.actions import ActionResult as ActionResult
+    from sambat_tui.services.complaints import ComplaintDetail as ComplaintDetail
+    from sambat_tui.services.complaints import TimelineEntry as TimelineEntry
+    from sambat_tui.services.identity import Identity as Identity
+    from sambat_tui.services.inbox import InboxPage as InboxPage
+    from sambat_tui.services.inbox import InboxRow as InboxRow
+    from sambat_tui.services.inbox import Sort as Sort
+    from sambat_tui.services.inbox import Tab as Tab
+    from sambat_tui.services.outbox import OutboxCounts as OutboxCounts
+    from sambat_tui.services.outbox import OutboxEntry as OutboxEntry
+    from sambat_tui.services.sync import SyncProgress as SyncProgress
+    from sambat_tui.services.sync import SyncReport as SyncReport
+    from sambat_tui.services.sync import SyncStatus as SyncStatus
 
-class Sort(StrEnum):
-    DUE = "due"
-    AGE = "age"
-    PRIORITY = "priority"
-
-
-@dataclass(frozen=True)
-class Tab:
-    id: str
-    label_key: str
-    query: str
-
-
-@dataclass(frozen=True)
-class InboxRow:
-    id: str
-    public_ref: str
-    title: str
-    category_code: str | None
-    kecamatan: str | None
-    status: Status
-    assignee_id: str | None
-    desk_id: str | None
-    priority: str
-    created_at: datetime
-    resolve_due: datetime | None
-    sla_days_left: int | None
-    sla_state: SlaState | None
-    pending: int
-    conflict: bool
-
-
-@dataclass(frozen=True)
-class InboxPage:
-    rows: tuple[InboxRow, ...]
-    has_before: bool
-    has_after: bool
-    before: object | None
-    after: object | None
+_LAZY: dict[str, str] = {
+    "ActionResult": "sambat_tui.services.actions",
+    "ComplaintDetail": "sambat_tui.services.complaints",
+    "TimelineEntry": "sambat_tui.services.complaints",
+    "Identity": "sambat_tui.services.identity",
+    "InboxPage": "sambat_tui.services.inbox",
+    "InboxRow": "sambat_tui.services.inbox",
+    "Sort": "sambat_tui.services.inbox",
+    "Tab": "sambat_tui.services.inbox",
+    "OutboxCounts": "sambat_tui.services.outbox",
+    "OutboxEntry": "sambat_tui.services.outbox",
+    "SyncProgress": "sambat_tui.services.sync",
+    "SyncReport": "sambat_tui.services.sync",
+    "SyncStatus": "sambat_tui.services.sync",
+}
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    id: str
-    at: datetime
-    kind: str
-    subkind: str
-    public: bool
-    body: str
-    author: str | None
-    status_after: Status | None
-    detail: str
-    pending: bool
-
-
-@dataclass(frozen=True)
-class ComplaintDetail:
-    data: dict[str, Any]
-    timeline: tuple[TimelineEntry, ...]
-    reporter: dict[str, Any] | None
-    allowed: frozenset[Action]
-    pending: int
-    conflicts: int
-
-
-@dataclass(frozen=True)
-class ActionResult:
-    queued: tuple[str, ...]
-    refused: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    seq: int
-    mutation_id: str
-    complaint_id: str
-    public_ref: str
-    op: str
-    summary: str
-    state: str
-    attempts: int
-    last_error: str | None
-    server_reason: str | None
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class OutboxCounts:
-    pending: int
-    failed: int
-    conflicts: int
-
-
-@dataclass(frozen=True)
-class SyncProgress:
-    phase: str
-    done: int
-    total: int | None
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    online: bool
-    pulled: int
-    pushed: int
-    conflicts: int
-    quarantined: int
-    error: str | None
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    online: bool | None
-    last_sync_at: datetime | None
-    pending: int
-    conflicts: int
-
-
-@dataclass(frozen=True)
-class Identity:
-    user_id: str
-    name: str
-    agency_id: str | None
-    desk_ids: tuple[str, ...]
-    roles: frozenset[Role]
-    lang: str
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(module), name)
 
 
 class InboxPort(Protocol):
@@ -213,3 +123,11 @@ class AppOptions:
     read_only: bool = False
     sync_interval_seconds: float = 60.0
     profile_name: str = "default"
+
+
+if TYPE_CHECKING:
+    from sambat_tui.services.session import Session
+
+    def _the_real_session_fits(session: Session) -> SessionPort:
+        """Never called: makes mypy prove that ``services.session.Session`` satisfies ``SessionPort``."""
+        return session

@@ -1,6 +1,6 @@
 """An in-memory stand-in for the client services, for UI states the real stack cannot make cheaply.
 
-It implements the ports of ``sambat_tui.ui.ports`` (the "Client services API" of INTERFACES.md) over a list of
+It implements ``sambat_tui.ui.ports.SessionPort`` with the services' own record types over a list of
 complaints made from a seed, with the domain's real status machine, working-day calendar and SLA policy.
 Keyset paging follows the real contract: cursors are opaque to the UI, ``page.before``/``page.after`` hold the
 sort key of the page's first/last row.
@@ -17,26 +17,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sambat_tui.domain.calendar import WorkingCalendar
-from sambat_tui.domain.model import KECAMATAN_MALANG, Action, Role, Status, Visibility
+from sambat_tui.domain.model import KECAMATAN_MALANG, Action, Priority, Role, Status, Visibility
 from sambat_tui.domain.query import parse as parse_query
 from sambat_tui.domain.sla import SlaPolicy, SlaState, sla_state
 from sambat_tui.domain.transitions import RuleViolation, allowed_actions, apply_action
+from sambat_tui.services.actions import ActionResult
+from sambat_tui.services.complaints import ComplaintDetail, TimelineEntry
+from sambat_tui.services.identity import Identity
+from sambat_tui.services.inbox import InboxPage, InboxRow, Sort, Tab
+from sambat_tui.services.outbox import OutboxCounts, OutboxEntry
+from sambat_tui.services.sync import SyncProgress, SyncReport, SyncStatus
 from sambat_tui.services.templates import CannedResponse
-from sambat_tui.ui.ports import (
-    ActionResult,
-    ComplaintDetail,
-    Identity,
-    InboxPage,
-    InboxRow,
-    OutboxCounts,
-    OutboxEntry,
-    Sort,
-    SyncProgress,
-    SyncReport,
-    SyncStatus,
-    Tab,
-    TimelineEntry,
-)
 
 NOW = datetime(2026, 11, 27, 7, 5, tzinfo=UTC)  # Friday 27 Nov 2026 14.05 WIB
 
@@ -288,7 +279,7 @@ class FakeInbox:
             status=r.status,
             assignee_id=r.assignee_id,
             desk_id=r.desk_id,
-            priority=r.priority,
+            priority=Priority(r.priority),
             created_at=r.created_at,
             resolve_due=r.resolve_due,
             sla_days_left=days if r.status.is_open else None,

@@ -14,8 +14,10 @@ from datetime import timedelta
 from textual.keys import _character_to_key
 
 from sambat_tui.domain.model import Action, Role, Status
+from sambat_tui.services.complaints import TimelineEntry
+from sambat_tui.services.outbox import OutboxEntry
 from sambat_tui.ui.app import SambatApp
-from sambat_tui.ui.ports import AppOptions, OutboxEntry, TimelineEntry
+from sambat_tui.ui.ports import AppOptions
 from tests.ui.fakes import NOW, FakeSession, make_records
 
 # A citizen's text that tries everything: an OSC 52 clipboard write, a screen clear, a title change, Rich

@@ -8,9 +8,10 @@ import pytest
 from textual.widgets import OptionList, Static
 
 from sambat_tui.domain.model import Status
+from sambat_tui.services.inbox import Sort
 from sambat_tui.ui.app import SambatApp
 from sambat_tui.ui.keys import KEYS, KeymapError, check_keymap
-from sambat_tui.ui.ports import AppOptions, Sort
+from sambat_tui.ui.ports import AppOptions
 from sambat_tui.ui.screens.complaint import ComplaintScreen
 from sambat_tui.ui.screens.help import HelpScreen
 from sambat_tui.ui.screens.inbox import InboxScreen

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sambat_tui.domain.model import Action, Role, Status
-from sambat_tui.ui.ports import Sort
+from sambat_tui.services.inbox import Sort
 from sambat_tui.ui.widgets.status_bar import StatusBar
 from sambat_tui.ui.widgets.tabs_bar import TabsBar
 from tests.ui.fakes import FakeSession, make_records
@@ -67,7 +67,7 @@ async def test_tab_keys_switch_filters_and_show_counts() -> None:
 
 
 async def test_saved_filters_are_tabs_after_the_builtin_ones() -> None:
-    from sambat_tui.ui.ports import Tab
+    from sambat_tui.services.inbox import Tab
 
     session = FakeSession(make_records(60))
     session.inbox.saved.append(Tab("klojen", "Klojen saja", "kec:klojen"))

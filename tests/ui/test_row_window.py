@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sambat_tui.domain.model import Action, Status
-from sambat_tui.ui.ports import Sort
+from sambat_tui.services.inbox import Sort
 from sambat_tui.ui.widgets.row_window import PageSource, RowWindow
 from tests.ui.fakes import FakeSession, make_records
 

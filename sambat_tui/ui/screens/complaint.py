@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,10 +18,12 @@ from sambat_tui.ui.flows import Context, Flows, Target, key_state
 from sambat_tui.ui.i18n import t
 from sambat_tui.ui.keys import MUTATING_ACTIONS, Scope, bindings
 from sambat_tui.ui.messages import DataChanged
-from sambat_tui.ui.ports import ComplaintDetail
 from sambat_tui.ui.widgets import complaint_view as view
 from sambat_tui.ui.widgets.key_bar import KeyBar
 from sambat_tui.ui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from sambat_tui.ui.ports import ComplaintDetail
 
 TIMELINE_LIMIT = 300  # newest entries shown; a complaint with thousands of updates still opens at once
 _SLA_CLASSES = {SlaState.OK: "sla-ok", SlaState.DUE_SOON: "sla-due-soon", SlaState.OVERDUE: "sla-overdue"}

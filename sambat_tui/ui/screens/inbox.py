@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,13 +17,17 @@ from sambat_tui.ui.flows import Context, Flows, Target, key_state
 from sambat_tui.ui.i18n import language, t
 from sambat_tui.ui.keys import MUTATING_ACTIONS, Scope, bindings
 from sambat_tui.ui.messages import DataChanged
-from sambat_tui.ui.ports import InboxRow, QueryError, Sort, Tab
+from sambat_tui.ui.ports import QueryError, Sort
 from sambat_tui.ui.widgets.inbox_list import InboxList
 from sambat_tui.ui.widgets.key_bar import KeyBar
 from sambat_tui.ui.widgets.preview import Preview
 from sambat_tui.ui.widgets.row_window import PageSource
 from sambat_tui.ui.widgets.status_bar import StatusBar
 from sambat_tui.ui.widgets.tabs_bar import TabsBar, sort_info
+
+if TYPE_CHECKING:
+    from sambat_tui.ui.ports import InboxRow
+    from sambat_tui.ui.ports import Tab
 
 _SORTS = (Sort.DUE, Sort.AGE, Sort.PRIORITY)
 _PREVIEW_DELAY = 0.15  # seconds the cursor rests before the preview reads the complaint

@@ -6,6 +6,8 @@ reason. ``R`` retries, ``e`` edits a response or note and retries it, ``d`` disc
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from typing import ClassVar
 
 from rich.style import Style
@@ -23,9 +25,11 @@ from sambat_tui.ui.flows import Context
 from sambat_tui.ui.i18n import t
 from sambat_tui.ui.keys import MUTATING_ACTIONS, Scope, bindings
 from sambat_tui.ui.messages import DataChanged
-from sambat_tui.ui.ports import OutboxEntry
 from sambat_tui.ui.widgets.key_bar import KeyBar
 from sambat_tui.ui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from sambat_tui.ui.ports import OutboxEntry
 
 _MARKS = {"pending": "⇡", "sending": "↑", "failed": "✗", "conflict": "!"}
 

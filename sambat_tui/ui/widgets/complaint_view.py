@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
 from rich.text import Text
@@ -26,7 +26,9 @@ from sambat_tui.domain.text_safety import neutralise, one_line
 from sambat_tui.domain.timefmt import parse_rfc3339
 from sambat_tui.ui import fmt
 from sambat_tui.ui.i18n import current, t
-from sambat_tui.ui.ports import ComplaintDetail, TimelineEntry
+
+if TYPE_CHECKING:
+    from sambat_tui.ui.ports import ComplaintDetail, TimelineEntry
 
 DESCRIPTION_LIMIT = 20_000
 BODY_LIMIT = 8_000

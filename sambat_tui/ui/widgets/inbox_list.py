@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -28,8 +28,10 @@ from sambat_tui.domain.sla import SlaState
 from sambat_tui.domain.text_safety import one_line
 from sambat_tui.ui import fmt
 from sambat_tui.ui.i18n import language, t
-from sambat_tui.ui.ports import InboxRow
 from sambat_tui.ui.widgets.row_window import PageSource, RowWindow
+
+if TYPE_CHECKING:
+    from sambat_tui.ui.ports import InboxRow
 
 MARK = "●"
 PENDING_MARK = "⇡"

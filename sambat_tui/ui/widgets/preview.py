@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.style import Style
@@ -10,8 +11,10 @@ from rich.text import Text
 from textual.widgets import Static
 
 from sambat_tui.ui.i18n import t
-from sambat_tui.ui.ports import ComplaintDetail
 from sambat_tui.ui.widgets import complaint_view as view
+
+if TYPE_CHECKING:
+    from sambat_tui.ui.ports import ComplaintDetail
 
 PREVIEW_DESCRIPTION_LIMIT = 1_500
 

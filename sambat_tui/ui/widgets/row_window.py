@@ -13,8 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from sambat_tui.ui.ports import InboxPage, InboxRow
+from sambat_tui.ui.ports import InboxPage
+
+if TYPE_CHECKING:
+    from sambat_tui.ui.ports import InboxRow
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -19,7 +19,9 @@ from sambat_tui.domain.model import Role
 from sambat_tui.domain.text_safety import one_line
 from sambat_tui.ui import fmt
 from sambat_tui.ui.i18n import label, t
-from sambat_tui.ui.ports import SyncProgress
+
+if TYPE_CHECKING:
+    from sambat_tui.ui.ports import SyncProgress
 
 
 @dataclass(frozen=True)

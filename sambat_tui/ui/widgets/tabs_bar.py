@@ -6,14 +6,16 @@ the user's text and is drawn as plain text. The right end shows the sort order a
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.widget import Widget
 
 from sambat_tui.domain.text_safety import one_line
 from sambat_tui.ui.i18n import current, t
-from sambat_tui.ui.ports import Tab
+
+if TYPE_CHECKING:
+    from sambat_tui.ui.ports import Tab
 
 
 def tab_label(tab: Tab) -> str:
