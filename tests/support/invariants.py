@@ -6,7 +6,8 @@
    mutations landed in outbox order; a mutation still in the outbox is not on the server twice;
 2. no cached complaint is lost: the cache holds exactly the complaints the server lets the user see;
 3. the cache matches the server's view: each cached complaint equals the server's copy (no optimistic
-   change left over once the outbox is settled), and its timeline holds the server's entries.
+   change left over once the outbox is settled), and the timelines of the complaints the scenario acted
+   on (and of any complaint still showing a local entry) hold exactly the server's entries.
 
 Take the expected mutations with ``queued_mutations(store)`` right after queuing them (before syncing):
 the outbox is the only record of what the user asked for, and a synced mutation leaves it.
@@ -91,7 +92,7 @@ def check_sync_invariants(
         by_complaint[mutation.complaint_id].append(mutation)
     for complaint_id, mutations in by_complaint.items():
         _check_complaint_history(server, user_id, complaint_id, mutations, left)
-    _check_cache_matches_scope(server, store, user_id, settled=settled)
+    _check_cache_matches_scope(server, store, user_id, set(by_complaint), settled=settled)
 
 
 def _check_complaint_history(
@@ -156,7 +157,9 @@ def _check_complaint_history(
     )
 
 
-def _check_cache_matches_scope(server: CentralServer, store: Store, user_id: str, *, settled: bool) -> None:
+def _check_cache_matches_scope(
+    server: CentralServer, store: Store, user_id: str, touched: set[str], *, settled: bool
+) -> None:
     view = server.scope_view(user_id)
     with store.read() as conn:
         cached_ids = {r[0] for r in conn.execute("SELECT id FROM complaints")}
@@ -177,7 +180,10 @@ def _check_cache_matches_scope(server: CentralServer, store: Store, user_id: str
             assert not diff, f"cached {complaint_id} differs from the server: {diff}"
             local = [i.id for i in timeline.for_complaint(conn, complaint_id) if i.pending]
             assert not local, f"{complaint_id} still shows unsent timeline entries {local}"
-    for complaint_id in view:
+    # Timelines cost a request each: those the scenario touched, and any still showing a local entry.
+    with store.read() as conn:
+        local = {r[0] for r in conn.execute("SELECT DISTINCT complaint_id FROM timeline WHERE pending = 1")}
+    for complaint_id in sorted((touched | local) & set(view)):
         history = server.history(complaint_id, "coordinator")
         server_ids = {u["id"] for u in history["updates"]} | {d["id"] for d in history["dispositions"]}
         with store.read() as conn:

@@ -5,8 +5,10 @@ temporary data directory; tokens come from the CLI's ``token create`` (run in-pr
 without a second interpreter start). ``with server.stopped()`` stops it for a change behind its back (feed
 compaction, a hostile row in the change log) and starts it again on the same port.
 
-Fixtures: ``central_server`` (one per test module, shared: tests add their own complaints) and
-``fresh_server`` (one per test, for tests that change the server's data behind its back).
+Fixtures: ``central_server`` (one per test process, shared: each test adds its own complaints and uses a
+fresh client, so tests never depend on each other's data) and ``fresh_server`` (one per test, for a test
+that needs a server of its own, e.g. one it kills). ``side_storage`` opens the server's database next to
+the running server, as ``sambat-central token create`` does (it leaves checkpoints to the server).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import httpx
 import pytest
 
 from sambat_tui.central import cli as central_cli
+from sambat_tui.central.storage import Storage
 from tests.support.cache import private_home
 
 READY_TIMEOUT = 30.0
@@ -124,6 +127,15 @@ class CentralServer:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+    @contextlib.contextmanager
+    def side_storage(self) -> Iterator[Storage]:
+        """The server's storage opened beside the running server (compaction, test set-up)."""
+        storage = Storage.open(self.data_dir, auto_checkpoint=False)
+        try:
+            yield storage
+        finally:
+            storage.close()
 
     @contextlib.contextmanager
     def stopped(self) -> Iterator[None]:
@@ -241,7 +253,7 @@ def _started(tmp: Path) -> CentralServer:
     return CentralServer(data_dir=tmp / "central").start()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def central_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CentralServer]:
     server = _started(tmp_path_factory.mktemp("central"))
     try:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from sambat_tui.central.storage import Storage
 from sambat_tui.domain.model import Action
 from sambat_tui.services.session import Session
 from sambat_tui.store import complaints, outbox, quarantine, sync_state
@@ -130,31 +129,27 @@ def test_an_evicted_complaint_leaves_and_its_queued_work_becomes_a_conflict(
 
 
 def _compact(server: CentralServer) -> None:
-    """Compact the server's change log behind its back (as its daily job would), keeping the newest rows."""
-    with server.stopped():
-        storage = Storage.open(server.data_dir, auto_checkpoint=False)
-        try:
-            with storage.write(datetime.now(UTC)) as tx:
-                assert tx.compact_feed(datetime.now(UTC) + timedelta(days=1)) > 0
-        finally:
-            storage.close()
+    """Compact the server's change log now (as its daily job would), keeping the newest row of each entity."""
+    with server.side_storage() as storage, storage.write(datetime.now(UTC)) as tx:
+        assert tx.compact_feed(datetime.now(UTC) + timedelta(days=1)) > 0
 
 
 def test_cursor_expired_walks_the_feed_again_prunes_and_keeps_the_outbox(
-    fresh_server: CentralServer, client_home: Path
+    central_server: CentralServer, client_home: Path
 ) -> None:
-    staying, leaving = fresh_server.intake(), fresh_server.intake()
-    with open_session(signed_in(fresh_server, USER)) as session:
+    server = central_server
+    staying, leaving = server.intake(), server.intake()
+    with open_session(signed_in(server, USER)) as session:
         _synced(session)
         assert session.actions.transition([staying["id"]], Action.TAKE, "r-take").queued
         assert session.actions.note(leaving["id"], "Catatan yang tak sempat terkirim").queued
         expected = queued_mutations(session.store)
         # While this client is away: the complaint leaves its scope and changes again elsewhere, so after
         # the compaction no row of the log tells this client that it left.
-        fresh_server.dispose(leaving["id"], "supervisor.dpuprpkp", to_agency="dlh")
-        fresh_server.act(leaving["id"], "hold", "coordinator")
-        arrived = fresh_server.intake()
-        _compact(fresh_server)
+        server.dispose(leaving["id"], "supervisor.dpuprpkp", to_agency="dlh")
+        server.act(leaving["id"], "hold", "coordinator")
+        arrived = server.intake()
+        _compact(server)
         report = session.sync.run_once()
         assert report.error is None and report.rebootstrapped
         assert session.complaints.get(leaving["id"]) is None
@@ -163,7 +158,7 @@ def test_cursor_expired_walks_the_feed_again_prunes_and_keeps_the_outbox(
         assert taken is not None and taken.data["assignee_id"] == USER
         states = {e.summary.split(":")[0]: e.state for e in session.outbox.entries()}
         assert states == {"internal_note": "conflict"}
-        check_sync_invariants(fresh_server, session.store, USER, expected)
+        check_sync_invariants(server, session.store, USER, expected)
 
 
 _LATEST_ROW = (
@@ -171,17 +166,18 @@ _LATEST_ROW = (
 )
 
 
-def _inject_feed_row(server: CentralServer, like: str, entity_id: str, data_json: str) -> None:
-    """A copy of complaint ``like``'s newest change-log row (same scope) carrying ``data_json`` verbatim.
-
-    Only with the server stopped: the test writes the server's database behind its back.
-    """
-    conn = sqlite3.connect(server.data_dir / "central.sqlite3")
+def _inject_feed_row(
+    server: CentralServer, like: str, entity_id: str, data_json: Callable[[str], str]
+) -> None:
+    """A copy of complaint ``like``'s newest change-log row (same scope) carrying ``data_json`` verbatim,
+    written beside the running server (no checkpoint from here: the server does those)."""
+    conn = sqlite3.connect(server.data_dir / "central.sqlite3", timeout=30)
     try:
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
         columns = [r[1] for r in conn.execute("PRAGMA table_info(change_log)") if r[1] != "seq"]
-        seq = conn.execute(_LATEST_ROW, (like,)).fetchone()[0]
+        seq, data = conn.execute(_LATEST_ROW, (like,)).fetchone()
         chosen = ", ".join("?" if c in ("entity_id", "data") else c for c in columns)
-        values = {"entity_id": entity_id, "data": data_json}
+        values = {"entity_id": entity_id, "data": data_json(data)}
         conn.execute(
             f"INSERT INTO change_log ({', '.join(columns)}) SELECT {chosen} FROM change_log WHERE seq = ?",
             [values[c] for c in columns if c in values] + [seq],
@@ -191,28 +187,23 @@ def _inject_feed_row(server: CentralServer, like: str, entity_id: str, data_json
         conn.close()
 
 
-def _latest_json(server: CentralServer, complaint_id: str) -> str:
-    conn = sqlite3.connect(server.data_dir / "central.sqlite3")
-    try:
-        text: str = conn.execute(_LATEST_ROW, (complaint_id,)).fetchone()[1]
-        return text
-    finally:
-        conn.close()
-
-
 def test_a_record_that_cannot_be_stored_is_quarantined_and_the_pull_goes_on(
-    fresh_server: CentralServer, client_home: Path
+    central_server: CentralServer, client_home: Path
 ) -> None:
-    first = fresh_server.intake()
+    # At a desk no other test syncs: the bad record reaches only this test's user.
+    user = "operator.dlh"
+    first = central_server.intake(category_code="SAMPAH")
     bad_id = str(uuid.uuid4())
-    with fresh_server.stopped():
-        wire = json.loads(_latest_json(fresh_server, first["id"]))
+
+    def poisoned(data: str) -> str:
+        wire = json.loads(data)
         wire["id"], wire["title"] = bad_id, "TITLE"
         # A lone surrogate, as a JSON escape: valid JSON, not valid UTF-8 text.
-        text = json.dumps(wire).replace('"TITLE"', '"Jalan \\ud800 rusak"')
-        _inject_feed_row(fresh_server, first["id"], bad_id, text)
-    after = fresh_server.intake()
-    with open_session(signed_in(fresh_server, USER)) as session:
+        return json.dumps(wire).replace('"TITLE"', '"Sampah \\ud800 menumpuk"')
+
+    _inject_feed_row(central_server, first["id"], bad_id, poisoned)
+    after = central_server.intake(category_code="SAMPAH")
+    with open_session(signed_in(central_server, user)) as session:
         report = session.sync.run_once()
         assert report.error is None and report.quarantined == 1
         assert session.complaints.get(first["id"]) is not None
@@ -221,7 +212,7 @@ def test_a_record_that_cannot_be_stored_is_quarantined_and_the_pull_goes_on(
         with session.store.read() as conn:
             (record,) = quarantine.list_recent(conn)
         assert record.record_id == bad_id and record.reason.startswith("complaint: title:")
-        check_sync_invariants(fresh_server, session.store, USER, [])
+        check_sync_invariants(central_server, session.store, user, [])
 
 
 def test_push_sends_each_complaints_mutations_in_outbox_order(
