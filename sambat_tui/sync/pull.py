@@ -54,6 +54,9 @@ EVICTED_REASON = (
     "change was sent"
 )
 
+REFETCH_KEY = "sync.refetch"
+"""Complaints whose cached row must be fetched again (an optimistic change was discarded): a JSON list."""
+
 _MODELS: dict[Entity, type[BaseModel]] = {
     Entity.COMPLAINT: Complaint,
     Entity.UPDATE: Update,
@@ -113,6 +116,26 @@ def mark_evicted(conn: sqlite3.Connection, complaint_id: str) -> int:
     for entry in entries:
         outbox.mark_conflict(conn, entry.seq, EVICTED_REASON, "evicted")
     return len(entries)
+
+
+def request_refetch(conn: sqlite3.Connection, complaint_id: str) -> None:
+    """Ask the next sync to replace the cached row by the server's copy (and its queued changes on top)."""
+    ids = refetch_requests(conn)
+    if complaint_id not in ids:
+        sync_state.put_json(conn, REFETCH_KEY, [*ids, complaint_id])
+
+
+def refetch_requests(conn: sqlite3.Connection) -> list[str]:
+    ids = sync_state.get_json(conn, REFETCH_KEY)
+    return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+
+
+def refetch_done(conn: sqlite3.Connection, complaint_id: str) -> None:
+    left = [i for i in refetch_requests(conn) if i != complaint_id]
+    if left:
+        sync_state.put_json(conn, REFETCH_KEY, left)
+    else:
+        sync_state.delete(conn, REFETCH_KEY)
 
 
 def _ids_json(ids: Iterable[str]) -> str:
