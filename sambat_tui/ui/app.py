@@ -131,7 +131,7 @@ class SambatApp(App[None]):
             return
         status = session.sync.status()
         counts = session.outbox.counts()
-        identity = session.identity
+        identity = self.ctx.identity if self.ctx is not None else session.identity
         self.bar_state = BarState(
             online=status.online,
             last_sync_at=status.last_sync_at,
@@ -186,6 +186,8 @@ class SambatApp(App[None]):
     def on_sync_finished(self, message: SyncFinished) -> None:
         self._syncing = False
         report = message.report
+        if self.ctx is not None:
+            self.ctx.refresh_identity()  # the first sync brings the user's roles
         self.refresh_bar()
         if self._manual_sync:
             if report.error:

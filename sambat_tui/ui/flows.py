@@ -8,7 +8,7 @@ and moves on. The services decide; this code only offers what the domain rules s
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -36,19 +36,31 @@ class Target:
 
 @dataclass
 class Context:
-    """What every screen needs: the session, the clock, and whether this run may change anything."""
+    """What every screen needs: the session, the clock, and whether this run may change anything.
+
+    The signed-in identity is read once and again after each sync (``refresh_identity``), not at every
+    key: ``check_action`` asks for it on every cursor move, and the session reads it from the cache.
+    """
 
     session: SessionPort
     now: Callable[[], datetime]
     read_only: bool
+    _identity: Identity | None = field(default=None, init=False)
+    _loaded: bool = field(default=False, init=False)
+
+    def refresh_identity(self) -> None:
+        self._identity = self.session.identity
+        self._loaded = True
 
     @property
     def identity(self) -> Identity | None:
-        return self.session.identity
+        if not self._loaded:
+            self.refresh_identity()
+        return self._identity
 
     @property
     def roles(self) -> frozenset[Role]:
-        identity = self.session.identity
+        identity = self.identity
         return identity.roles if identity is not None else frozenset()
 
 
