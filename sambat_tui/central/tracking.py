@@ -281,7 +281,7 @@ def lookup(request: Request) -> Response:
     return _page(lang, html.escape(words["track"]), body, switch_href=_switch("/lacak", lang), status=200)
 
 
-@router.get("/lacak/{ref}", include_in_schema=False)
+@router.get("/lacak/{ref:path}", include_in_schema=False)
 def track(request: Request, ref: str) -> Response:
     lang = _lang(request)
     words = _WORDS[lang]

@@ -19,8 +19,10 @@ from sambat_tui.central.open311.documents import Json
 from sambat_tui.central.open311.params import parse_w3c
 from sambat_tui.central.storage_open311 import AttributeValues
 from sambat_tui.contract import Agency, Category
+from sambat_tui.domain.calendar import JAKARTA
 from sambat_tui.domain.model import AgencyKind
 from sambat_tui.domain.sla import SlaPolicy
+from sambat_tui.domain.timefmt import format_datetime, to_rfc3339
 
 ATTRIBUTES_FILE = "category_attributes.toml"
 MAX_STRING = 500
@@ -248,7 +250,7 @@ def _one_answer(attribute: Attribute, value: str) -> str:
             raise ValueError("harus angka / must be a number")
         return str(int(number)) if number.is_integer() else repr(number)
     if kind is Datatype.DATETIME:
-        return parse_w3c(value).isoformat()
+        return to_rfc3339(parse_w3c(value), zone=JAKARTA, timespec="seconds")
     if value.strip() not in {v.key for v in attribute.values}:
         raise ValueError(
             f"harus salah satu dari / must be one of: {', '.join(v.key for v in attribute.values)}"
@@ -306,5 +308,7 @@ def answers_text(attributes: Sequence[Attribute], answers: AttributeValues) -> s
         values = answer if isinstance(answer, list) else [answer]
         if attribute.datatype.is_list:
             values = [attribute.value_name(v) for v in values]
+        elif attribute.datatype is Datatype.DATETIME:
+            values = [format_datetime(parse_w3c(v)) for v in values]
         lines.append(f"{attribute.label}: {', '.join(values)}")
     return "\n".join(lines)
