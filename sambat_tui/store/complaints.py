@@ -57,11 +57,18 @@ def active_deadline(
     (resolve_due; a citizen reply reopens a responded complaint).
     responded: the reporter's turn; closed, archived: done.
     """
+    # Keep DEADLINE_STATUSES in step with this.
     if status in (Status.RECEIVED, Status.RETURNED):
         return verify_due
     if status in (Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD):
         return response_due if first_response_at is None else resolve_due
     return None
+
+
+DEADLINE_STATUSES: Final = frozenset(
+    {Status.RECEIVED, Status.RETURNED, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD}
+)
+"""The statuses ``active_deadline`` gives a deadline to: only they can be overdue or match a due term."""
 
 
 # ------------------------------------------------------------------------------------ wire -> row
@@ -266,11 +273,17 @@ class UpsertResult:
 
 
 _INSERT_SQL: Final = (
-    f"INSERT INTO complaints ({', '.join(_COLUMNS)}, pending) "
-    f"VALUES ({', '.join(':' + c for c in _COLUMNS)}, "
+    f"INSERT INTO complaints (rid, tiebreak, {', '.join(_COLUMNS)}, pending) "
+    f"VALUES (:rid, coalesce(:rid, 0), {', '.join(':' + c for c in _COLUMNS)}, "
     "(SELECT count(*) FROM outbox WHERE complaint_id = :id)) "
     f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _COLUMNS if c != 'id')}"
 )
+"""Insert or replace a row. A new row gets ``rid`` (chosen by the caller) and ``tiebreak`` equal to it; a
+row replaced keeps both (``rid`` None: the conflict on ``id`` turns the insert into an update)."""
+
+
+def _next_rid(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT coalesce(max(rid), 0) + 1 FROM complaints").fetchone()[0])
 
 
 def _chunks(items: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
@@ -344,12 +357,16 @@ def _upsert_chunk(conn: sqlite3.Connection, items: list[Mapping[str, Any]], *, i
     changed_text: list[int] = []
     to_index: list[str] = []
     stale = 0
+    next_rid = _next_rid(conn)
     for complaint_id, row in rows.items():
         old = existing.get(complaint_id)
         if old is None:
+            row["rid"] = next_rid
+            next_rid += 1
             writes.append(row)
             to_index.append(complaint_id)
             continue
+        row["rid"] = None
         rid, version, old_text = old
         if version > row["version"]:
             stale += 1
@@ -390,6 +407,7 @@ def put_local(conn: sqlite3.Connection, data: Mapping[str, Any]) -> None:
     changed = (old is None or tuple(old[1:]) != _search_text(row)) and not search.is_stale(conn)
     if old is not None and changed:
         search.unindex(conn, [old[0]])
+    row["rid"] = _next_rid(conn) if old is None else None
     conn.execute(_INSERT_SQL, row)
     if changed:
         search.index(conn, _rids(conn, [row["id"]]))

@@ -43,7 +43,7 @@ from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.model import Priority, SlaClass, Status, Visibility
 from sambat_tui.domain.query import ME, Choice, Criteria, DueOp, DueTerm, Query
 from sambat_tui.store import search
-from sambat_tui.store.complaints import NO_DUE
+from sambat_tui.store.complaints import DEADLINE_STATUSES, NO_DUE
 
 DEFAULT_LIMIT: Final = 50
 MAX_LIMIT: Final = 1000
@@ -81,7 +81,8 @@ _SORT_INDEX: Final[dict[Sort, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class Cursor:
-    """A row's position in one sort order: its sort key values and ``rid``. Opaque to the UI."""
+    """A row's position in one sort order: its sort key values and its row number (``rid``, which the
+    ``tiebreak`` column repeats so that index seeks can use it). Opaque to the UI."""
 
     sort: Sort
     keys: tuple[int, ...]
@@ -181,7 +182,6 @@ class QueryContext:
 # ---------------------------------------------------------------------------------------- SQL parts
 
 _ROW_COLUMNS: Final = (
-    "rid",
     "id",
     "public_ref",
     "title",
@@ -203,6 +203,7 @@ _ROW_COLUMNS: Final = (
     "pending",
     "version",
     "priority_order",
+    "tiebreak",
 )
 _SELECT: Final = ", ".join(f"c.{name} AS {name}" for name in _ROW_COLUMNS)
 _COLUMN_INDEX: Final = {name: i for i, name in enumerate(_ROW_COLUMNS)}
@@ -273,27 +274,57 @@ def _resolve_me(choice: Choice, ctx: QueryContext) -> Choice:
     return Choice(None if choice.include is None else swap(choice.include), swap(choice.exclude))
 
 
-def _due_sql(where: _Where, term: DueTerm, ctx: QueryContext) -> None:
-    # Days left are whole working days (WorkingCalendar.working_days_left): <= k is a cutoff on due_at,
-    # and days left < 0 is "overdue" (the deadline has passed).
+@dataclass(slots=True)
+class _DueRange:
+    """What the positive overdue/due terms say about ``due_at``: ``low < due_at <= high``."""
+
+    low: int | None = None
+    high: int | None = None
+
+    def above(self, value: int) -> None:
+        self.low = value if self.low is None else max(self.low, value)
+
+    def at_most(self, value: int) -> None:
+        self.high = value if self.high is None else min(self.high, value)
+
+
+def _due_bounds(term: DueTerm, ctx: QueryContext) -> tuple[int | None, int | None]:
+    """(low, high) with ``low < due_at <= high`` exactly when the (un-negated) term holds.
+
+    Days left are whole working days (``WorkingCalendar.working_days_left``): "at most k days left" is a
+    cutoff on due_at (``QueryContext.due_cutoff``), and fewer than 0 days left means the deadline has passed.
+    """
     now = ctx.now_epoch()
     if term.op is DueOp.LT:
-        clause, params = (
-            ("c.due_at < ?", [now]) if term.days == 0 else ("c.due_at <= ?", [ctx.due_cutoff(term.days - 1)])
-        )
-    elif term.op is DueOp.LE:
-        clause, params = "c.due_at <= ?", [ctx.due_cutoff(term.days)]
-    elif term.op is DueOp.GT:
-        clause, params = "(c.due_at > ? AND c.due_at < ?)", [ctx.due_cutoff(term.days), NO_DUE]
-    else:
-        low = now - 1 if term.days == 0 else ctx.due_cutoff(term.days - 1)
-        clause, params = "(c.due_at > ? AND c.due_at < ?)", [low, NO_DUE]
-    where.add(f"NOT {clause}" if term.negated else clause, *params)
+        return None, (now - 1 if term.days == 0 else ctx.due_cutoff(term.days - 1))
+    if term.op is DueOp.LE:
+        return None, ctx.due_cutoff(term.days)
+    if term.op is DueOp.GT:
+        return ctx.due_cutoff(term.days), NO_DUE - 1
+    return (now - 1 if term.days == 0 else ctx.due_cutoff(term.days - 1)), NO_DUE - 1
 
 
-def _filters(criteria: Criteria, ctx: QueryContext) -> _Where:
-    """Everything but statuses and words, as SQL over the alias ``c``."""
+def _range_sql(low: int | None, high: int | None, column: str) -> tuple[str, list[object]]:
+    terms: list[str] = []
+    params: list[object] = []
+    if low is not None:
+        terms.append(f"{column} > ?")
+        params.append(low)
+    if high is not None:
+        terms.append(f"{column} <= ?")
+        params.append(high)
+    return "(" + " AND ".join(terms) + ")", params
+
+
+def _filters(criteria: Criteria, ctx: QueryContext) -> tuple[_Where, _DueRange]:
+    """Everything but statuses and words, as SQL over the alias ``c``, and the due_at range it implies.
+
+    Conditions on due_at are written ``+c.due_at`` so that the planner never seeks the index with them: for
+    the due sort the range goes into the keyset bounds instead (``_keyset``), where it cannot take the
+    place of the cursor's row value.
+    """
     where = _Where()
+    due = _DueRange()
     if criteria.visibilities != frozenset(Visibility):
         values = sorted(criteria.visibilities)
         where.add(f"c.visibility IN ({_marks(len(values))})", *values)
@@ -301,29 +332,60 @@ def _filters(criteria: Criteria, ctx: QueryContext) -> _Where:
     _choice_sql(where, "c.kec_key", criteria.kecamatan)
     _choice_sql(where, "c.desk_id", criteria.desks)
     _choice_sql(where, "c.assignee_id", _resolve_me(criteria.assignees, ctx))
+    now = ctx.now_epoch()
     if criteria.overdue is True:
-        where.add("c.due_at < ?", ctx.now_epoch())
+        where.add("+c.due_at < ?", now)
+        due.at_most(now - 1)
     elif criteria.overdue is False:
-        where.add("c.due_at >= ?", ctx.now_epoch())
+        where.add("+c.due_at >= ?", now)
+        due.above(now - 1)
     for term in criteria.due:
-        _due_sql(where, term, ctx)
-    return where
+        low, high = _due_bounds(term, ctx)
+        clause, params = _range_sql(low, high, "+c.due_at")
+        where.add(f"NOT {clause}" if term.negated else clause, *params)
+        if not term.negated:
+            if low is not None:
+                due.above(low)
+            if high is not None:
+                due.at_most(high)
+    return where, due
 
 
-def _keyset(sort: Sort, scan: Direction, cursor: Cursor | None) -> _Where:
+_TOP: Final = 1 << 62
+"""Above every tiebreak: (d, _TOP) sits after every row with due_at d."""
+
+
+def _keyset(sort: Sort, scan: Direction, cursor: Cursor | None, due: _DueRange) -> _Where:
+    """Bounds on the sort's row value: the cursor, and for the due sort the filter's due_at range.
+
+    Both become one lower and one upper row value, so the index seek uses every column of them.
+    """
     where = _Where()
+    if cursor is not None and cursor.sort is not sort:
+        raise ValueError(f"a cursor of the {cursor.sort} sort cannot page the {sort} sort")
+    keys = (*_SORT_KEYS[sort], "tiebreak")
+    columns = "(" + ", ".join(f"c.{k}" for k in keys) + ")"
+    marks = "(" + _marks(len(keys)) + ")"
+    lower: list[tuple[int, ...]] = []
+    upper: list[tuple[int, ...]] = []
     if cursor is not None:
-        if cursor.sort is not sort:
-            raise ValueError(f"a cursor of the {cursor.sort} sort cannot page the {sort} sort")
-        columns = ", ".join(f"c.{k}" for k in (*_SORT_KEYS[sort], "rid"))
-        marks = _marks(len(cursor.keys) + 1)
-        where.add(f"({columns}) {'>' if scan is Direction.ASC else '<'} ({marks})", *cursor.keys, cursor.rid)
+        (lower if scan is Direction.ASC else upper).append((*cursor.keys, cursor.rid))
+    if sort is Sort.DUE:
+        # low < due_at  <=>  (due_at, tiebreak) > (low, _TOP);  due_at <= high  <=>  < (high, _TOP).
+        if due.low is not None:
+            lower.append((due.low, _TOP))
+        if due.high is not None:
+            upper.append((due.high, _TOP))
+    if lower:
+        where.add(f"{columns} > {marks}", *max(lower))
+    if upper:
+        where.add(f"{columns} < {marks}", *min(upper))
     return where
 
 
 def _order(sort: Sort, scan: Direction, prefix: str = "") -> str:
     word = "" if scan is Direction.ASC else " DESC"
-    return ", ".join(f"{prefix}{k}{word}" for k in (*_SORT_KEYS[sort], "rid"))
+    return ", ".join(f"{prefix}{k}{word}" for k in (*_SORT_KEYS[sort], "tiebreak"))
 
 
 # ------------------------------------------------------------------------------------------ planning
@@ -386,15 +448,20 @@ def _plan(conn: sqlite3.Connection, criteria: Criteria, ctx: QueryContext) -> _P
 
 
 def _statuses(criteria: Criteria) -> list[str]:
-    return sorted(s.value for s in criteria.statuses)
+    statuses = criteria.statuses
+    if criteria.overdue is True or any(not term.negated for term in criteria.due):
+        # Only these statuses run against a deadline: the others cannot match, so their (large: closed,
+        # archived) index ranges are not walked at all.
+        statuses &= DEADLINE_STATUSES
+    return sorted(s.value for s in statuses)
 
 
 def _page_sql(
     plan: _Plan, criteria: Criteria, ctx: QueryContext, sort: Sort, scan: Direction, cursor: Cursor | None
 ) -> tuple[str, list[object]]:
     """One SELECT of up to ``?`` (the last parameter, appended by the caller) rows in scan order."""
-    where = _filters(criteria, ctx)
-    where.extend(_keyset(sort, scan, cursor))
+    where, due = _filters(criteria, ctx)
+    where.extend(_keyset(sort, scan, cursor, due))
     statuses = _statuses(criteria)
     if plan.kind == "text":
         status_where = _Where()
@@ -457,7 +524,6 @@ _SLA_CLASS: Final = {c.value: c for c in SlaClass}
 
 def _row(values: Sequence[Any], sort: Sort, conflicts: Mapping[str, int]) -> InboxRow:
     (
-        rid,
         complaint_id,
         public_ref,
         title,
@@ -479,6 +545,7 @@ def _row(values: Sequence[Any], sort: Sort, conflicts: Mapping[str, int]) -> Inb
         pending,
         version,
         priority_order,
+        tiebreak,
     ) = values
     keys = {Sort.DUE: (due_at,), Sort.AGE: (created_at,), Sort.PRIORITY: (priority_order, due_at)}[sort]
     return InboxRow(
@@ -503,7 +570,7 @@ def _row(values: Sequence[Any], sort: Sort, conflicts: Mapping[str, int]) -> Inb
         pending=pending,
         conflicts=conflicts.get(complaint_id, 0),
         version=version,
-        cursor=Cursor(sort, keys, rid),
+        cursor=Cursor(sort, keys, tiebreak),
     )
 
 
@@ -653,10 +720,14 @@ def explain_count(
 
 
 def _count_sql(plan: _Plan, criteria: Criteria, ctx: QueryContext) -> tuple[str, list[object]]:
-    where = _filters(criteria, ctx)
+    where, due = _filters(criteria, ctx)
     statuses = _statuses(criteria)
     status_where = _Where()
     status_where.add(f"c.status IN ({_marks(len(statuses))})", *statuses)
+    if due.low is not None or due.high is not None:
+        # Counting has no keyset: let the due_at range narrow the inbox_due index seek.
+        clause, params = _range_sql(due.low, due.high, "c.due_at")
+        status_where.add(clause, *params)
     status_where.extend(where)
     if plan.kind == "text":
         return (

@@ -175,7 +175,24 @@ _V1 = _statements(
     """,
 )
 
-MIGRATIONS: Final[tuple[Migration, ...]] = (Migration(1, "cache schema", _V1),)
+# SQLite seeks an index with a row value such as (due_at, rid) > (?, ?) only on its first column when the
+# next one is the rowid alias; on a tie group as big as "no deadline" (most of the cache) a deep page then
+# walks the whole group. An ordinary column holding the same number is used in full.
+_V2 = _statements(
+    "ALTER TABLE complaints ADD COLUMN tiebreak INTEGER NOT NULL DEFAULT 0",
+    "UPDATE complaints SET tiebreak = rid",
+    "DROP INDEX inbox_due",
+    "DROP INDEX inbox_age",
+    "DROP INDEX inbox_priority",
+    f"CREATE INDEX inbox_due ON complaints(status, due_at, tiebreak, {_FILTER_COLUMNS})",
+    f"CREATE INDEX inbox_age ON complaints(status, created_at, tiebreak, due_at, {_FILTER_COLUMNS})",
+    f"CREATE INDEX inbox_priority ON complaints(status, priority_order, due_at, tiebreak, {_FILTER_COLUMNS})",
+)
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    Migration(1, "cache schema", _V1),
+    Migration(2, "keyset tiebreak column usable in index seeks", _V2),
+)
 LATEST: Final = MIGRATIONS[-1].version
 
 

@@ -213,6 +213,18 @@ def test_evict_drops_row_timeline_and_text_and_returns_queued_mutations(store: S
     assert len(hits) == 1
 
 
+def test_tiebreak_repeats_rid_for_every_way_a_row_arrives(store: Store) -> None:
+    with store.transaction() as conn:
+        complaints.upsert_many(conn, [make_complaint(n) for n in range(5)], chunk_size=2)
+        complaints.evict(conn, make_complaint(4)["id"])
+        complaints.upsert_many(conn, [make_complaint(7), {**make_complaint(1), "version": 2}])
+        complaints.put_local(conn, make_complaint(9))
+        complaints.put_local(conn, {**make_complaint(2), "title": "diubah"})
+        rows = conn.execute("SELECT rid, tiebreak FROM complaints ORDER BY rid").fetchall()
+    assert len(rows) == 6 and len({rid for rid, _ in rows}) == 6
+    assert all(rid == tiebreak for rid, tiebreak in rows)
+
+
 def test_get_by_ref_and_versions(store: Store) -> None:
     items = [make_complaint(n, version=n + 1) for n in range(3)]
     with store.transaction() as conn:

@@ -208,6 +208,30 @@ def test_a_fresh_file_gets_every_migration(tmp_path: Path) -> None:
         conn.close()
 
 
+def test_migrating_a_version_1_cache_keeps_its_rows_and_fills_the_tiebreak(tmp_path: Path) -> None:
+    import sqlite_utils
+
+    from sambat_tui.store.migrations import MIGRATIONS
+
+    path = tmp_path / "v1.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    MIGRATIONS[0].apply(sqlite_utils.Database(conn, execute_plugins=False))
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO complaints(rid, id, public_ref, title, status, visibility, priority, priority_order, "
+        "channel, "
+        "classification, due_at, created_at, updated_at, version, data) "
+        "VALUES (41, 'c1', 'MLG-1', 't', 'assigned', 'public', 'normal', 2, 'web', "
+        "'pengaduan', 5, 1, 1, 1, '{}')"
+    )
+    conn.execute("COMMIT")
+    conn.close()
+    with Store.open(path) as store, store.read() as reader:
+        assert reader.execute("SELECT rid, tiebreak FROM complaints").fetchall() == [(41, 41)]
+        assert schema_version(reader) == LATEST
+
+
 def test_a_cache_from_a_newer_app_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite3"
     Store.open(path).close()

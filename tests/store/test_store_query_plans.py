@@ -81,9 +81,15 @@ def test_walk_pages_use_the_sort_index_without_sorting(
             assert kind == "walk"
             assert not walk_problems(lines, sort), (query.source, with_cursor, lines)
             if with_cursor:
-                # The keyset condition bounds the index range instead of filtering after it.
-                key = {Sort.DUE: "due_at", Sort.AGE: "created_at", Sort.PRIORITY: "priority_order"}[sort]
-                assert all(key in line for line in lines if line.startswith("SEARCH c")), lines
+                # The whole keyset row value bounds the index range: a seek on its first column only would
+                # walk every tie of it (all complaints without a deadline, say) to reach a deep cursor.
+                vector = {
+                    Sort.DUE: "(due_at,tiebreak)",
+                    Sort.AGE: "(created_at,tiebreak)",
+                    Sort.PRIORITY: "(priority_order,due_at,tiebreak)",
+                }[sort]
+                searches = [line for line in lines if line.startswith("SEARCH c")]
+                assert all(vector in line for line in searches), lines
 
 
 def test_walk_with_words_probes_the_full_text_index_per_row(cache: Store) -> None:
