@@ -246,18 +246,22 @@ SECONDARY_INDEXES: tuple[Index, ...] = (
     Index(
         "complaints_created", "CREATE INDEX IF NOT EXISTS complaints_created ON complaints (created_at, id)"
     ),
-    Index(
-        "complaints_agency",
-        "CREATE INDEX IF NOT EXISTS complaints_agency ON complaints (agency_id, created_at)",
+    # A scoped listing reads one of these per scope term, newest first, with no sort (migration 4).
+    *(
+        Index(
+            f"complaints_{column}_page",
+            f"CREATE INDEX IF NOT EXISTS complaints_{column}_page ON complaints ({column}, created_at, id)",
+        )
+        for column in ("agency_id", "desk_id", "assignee_id")
     ),
-    Index(
-        "complaints_desk", "CREATE INDEX IF NOT EXISTS complaints_desk ON complaints (desk_id, created_at)"
+    # The periodic job looks for open complaints past one of their deadlines (migration 4).
+    *(
+        Index(
+            f"complaints_status_{due}",
+            f"CREATE INDEX IF NOT EXISTS complaints_status_{due} ON complaints (status, {due})",
+        )
+        for due in ("verify_due", "response_due", "resolve_due", "reply_due")
     ),
-    Index(
-        "complaints_assignee",
-        "CREATE INDEX IF NOT EXISTS complaints_assignee ON complaints (assignee_id, created_at)",
-    ),
-    Index("complaints_status", "CREATE INDEX IF NOT EXISTS complaints_status ON complaints (status)"),
     Index(
         "updates_complaint",
         "CREATE INDEX IF NOT EXISTS updates_complaint ON updates (complaint_id, recorded_at)",
@@ -302,6 +306,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         _OPEN311_TABLES
         + tuple(
             i.ddl for i in SECONDARY_INDEXES if i.name in ("updates_public_recorded", "complaints_updated")
+        ),
+    ),
+    Migration(
+        4,
+        "listing and deadline indexes",
+        tuple(
+            f"DROP INDEX IF EXISTS {name}"
+            for name in ("complaints_agency", "complaints_desk", "complaints_assignee", "complaints_status")
+        )
+        + tuple(
+            i.ddl
+            for i in SECONDARY_INDEXES
+            if i.name.endswith("_page") or i.name.startswith("complaints_status_")
         ),
     ),
 )
