@@ -22,7 +22,7 @@ from typing import Literal
 from pydantic import ValidationError
 
 from sambat_tui.contract import Me
-from sambat_tui.store import complaints, outbox, reference, sync_state
+from sambat_tui.store import outbox, reference, sync_state
 from sambat_tui.store.db import Store
 from sambat_tui.store.outbox import OutboxState
 from sambat_tui.store.reference import RefEntity
@@ -151,8 +151,7 @@ class SyncEngine:
                     refetch_done(conn, complaint_id)
                 continue
             with self.store.transaction() as conn:
-                complaints.upsert_many(conn, [current.model_dump(mode="json", by_alias=True)])
-                optimistic.reapply(conn, complaint_id)
+                optimistic.store_server_copy(conn, current.model_dump(mode="json", by_alias=True))
                 refetch_done(conn, complaint_id)
 
     def conflicts(self) -> int:

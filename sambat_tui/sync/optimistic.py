@@ -100,3 +100,15 @@ def reapply(conn: sqlite3.Connection, complaint_id: str) -> bool:
         return False
     complaints.put_local(conn, changed)
     return True
+
+
+def store_server_copy(conn: sqlite3.Connection, data: Mapping[str, Any]) -> bool:
+    """Write the server's copy of a complaint unless the cache has a newer one, then put the queued
+    mutations back on top. Returns whether the copy was written (False: the cached one is newer)."""
+    complaint_id = str(data["id"])
+    cached = complaints.versions(conn, [complaint_id]).get(complaint_id)
+    if cached is not None and cached > int(data["version"]):
+        return False
+    complaints.upsert_many(conn, [data])
+    reapply(conn, complaint_id)
+    return True

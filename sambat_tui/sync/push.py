@@ -180,15 +180,13 @@ class Pusher:
             # Discarded while it was on its way: the server has it all the same, so its answer is stored.
             if outbox.find(conn, entry.mutation_id) is not None:
                 outbox.remove(conn, entry.seq)
-            complaints.upsert_many(conn, [data])
+            optimistic.store_server_copy(conn, data)
             timeline.upsert_updates(conn, [u.model_dump(mode="json") for u in result.updates])
             timeline.upsert_dispositions(conn, [d.model_dump(mode="json") for d in result.dispositions])
-            optimistic.reapply(conn, entry.complaint_id)
 
     def _store_current(self, current: Complaint) -> None:
         with self.store.transaction() as conn:
-            complaints.upsert_many(conn, [current.model_dump(mode="json", by_alias=True)])
-            optimistic.reapply(conn, str(current.id))
+            optimistic.store_server_copy(conn, current.model_dump(mode="json", by_alias=True))
 
     def _rebase(self, entry: OutboxEntry, error: SyncError, stats: PushStats) -> int | None:
         """The version to retry with after a 412, or None when the mutation was settled here instead."""

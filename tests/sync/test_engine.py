@@ -312,3 +312,18 @@ def test_a_failed_mutation_holds_back_its_complaint_only_and_waits_for_its_backo
         report = session.sync.run_once()
         assert report.error is None and report.pushed == 2
         check_sync_invariants(central_server, session.store, USER, expected)
+
+
+def test_a_discarded_change_leaves_the_row_at_the_next_sync(
+    central_server: CentralServer, session: Session
+) -> None:
+    complaint = central_server.intake()
+    _synced(session)
+    (mutation_id,) = session.actions.transition([complaint["id"]], Action.TAKE, "r-discarded").queued
+    taken = session.complaints.get(complaint["id"])
+    assert taken is not None and taken.data["assignee_id"] == USER
+    session.outbox.discard(mutation_id)
+    _synced(session)
+    shown = session.complaints.get(complaint["id"])
+    assert shown is not None and shown.data["assignee_id"] is None and shown.pending == 0
+    check_sync_invariants(central_server, session.store, USER, [])
