@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from sambat_tui.central.bootstrap import ensure_initialised
 from sambat_tui.central.intake import DEFAULT_SLA_CLASS, public_ref
 from sambat_tui.central.scope import Scope
-from sambat_tui.central.seed_clock import IntakeTimes, OfficeClock
+from sambat_tui.central.seed_clock import IntakeTimes, OfficeClock, jakarta_day
 from sambat_tui.central.seed_life import Life, Staff, World, live, new_id
 from sambat_tui.central.seed_places import NATIONAL_ROADS
 from sambat_tui.central.seed_texts import (
@@ -240,7 +240,7 @@ class _Plan:
 
     def deadlines(self, created_at: datetime, sla_class: SlaClass) -> SlaDeadlines:
         # Every deadline counts whole working days from the intake's Jakarta date: one value per date.
-        key = (jakarta_date(created_at), sla_class)
+        key = (jakarta_day(created_at), sla_class)
         found = self._deadlines.get(key)
         if found is None:
             found = self._deadlines[key] = deadlines_for(created_at, sla_class, self.calendar, self.policy)
@@ -331,7 +331,8 @@ def _make_complaint(plan: _Plan, rng: random.Random, index: int) -> SeededCompla
         address = f"{wording.street}{wording.rt_rw}, Kel. {kelurahan.name}"
     media: tuple[tuple[str, str], ...] = ()
     if rng.random() < _HAS_PHOTO.get(channel, 0.0):
-        month = created_at.astimezone(JAKARTA).strftime("%Y/%m")
+        day = jakarta_day(created_at)
+        month = f"{day.year}/{day.month:02d}"
         media = tuple(
             (f"https://sambat.malangkota.go.id/lampiran/{month}/{rng.getrandbits(64):016x}.jpg", "image")
             for _ in range(rng.choice((1, 1, 2, 3)))

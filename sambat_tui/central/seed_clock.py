@@ -79,6 +79,12 @@ class IntakeTimes:
         return low
 
 
+def jakarta_day(moment: datetime) -> date:
+    """``calendar.jakarta_date`` by arithmetic: Asia/Jakarta has kept UTC+7 since 1964, without DST
+    (``OfficeClock`` checks it for the days it spans)."""
+    return ((moment if moment.tzinfo is UTC else moment.astimezone(UTC)) + _JAKARTA_OFFSET).date()
+
+
 class OfficeClock:
     """Office minutes of working days between two dates, for laying out desk acts.
 
@@ -110,7 +116,7 @@ class OfficeClock:
 
     def minutes(self, moment: datetime) -> float:
         """Office minutes from the first working day up to ``moment`` (a day off counts as nothing)."""
-        local = moment.astimezone(UTC) + _JAKARTA_OFFSET
+        local = (moment if moment.tzinfo is UTC else moment.astimezone(UTC)) + _JAKARTA_OFFSET
         position = local.toordinal() - self._first
         if position < 0:
             return 0.0

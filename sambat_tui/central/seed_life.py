@@ -23,7 +23,7 @@ from typing import Final
 from sambat_tui.central.intake import SYSTEM_AUTHOR
 from sambat_tui.central.jobs import ESCALATION_RULES, EscalationRule
 from sambat_tui.central.records import Deadline
-from sambat_tui.central.seed_clock import OfficeClock
+from sambat_tui.central.seed_clock import OfficeClock, jakarta_day
 from sambat_tui.central.seed_texts import (
     ARCHIVE_OUTSIDE,
     ARCHIVE_VAGUE,
@@ -50,7 +50,7 @@ from sambat_tui.central.seed_texts import (
 )
 from sambat_tui.central.seed_topics import Topic
 from sambat_tui.domain import transitions as rules
-from sambat_tui.domain.calendar import JAKARTA, WorkingCalendar, jakarta_date
+from sambat_tui.domain.calendar import JAKARTA, WorkingCalendar
 from sambat_tui.domain.model import Action, AgencyKind, DispositionKind, Role, SlaClass, Status, UpdateKind
 from sambat_tui.domain.sla import SlaDeadlines, SlaPolicy, reply_due_after
 
@@ -143,7 +143,7 @@ class World:
 
     def reply_due(self, responded_at: datetime) -> datetime:
         # The window is counted in working days from the response's Jakarta date, so one value per date.
-        day = jakarta_date(responded_at)
+        day = jakarta_day(responded_at)
         due = self._reply_due.get(day)
         if due is None:
             due = self._reply_due[day] = reply_due_after(responded_at, self.calendar, self.policy)
