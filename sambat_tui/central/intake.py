@@ -9,7 +9,7 @@ from sambat_tui.central.context import Context
 from sambat_tui.central.problems import ApiProblem
 from sambat_tui.central.records import ScopeKey, StoredComplaint, StoredUpdate
 from sambat_tui.central.replies import Reply, request_hash
-from sambat_tui.central.storage import WriteTx
+from sambat_tui.central.storage import ReadTx, WriteTx
 from sambat_tui.contract import Complaint, Disposition, IntakeRequest, ProblemCode, Sla, Update, User
 from sambat_tui.domain import transitions as rules
 from sambat_tui.domain.calendar import jakarta_date
@@ -22,6 +22,7 @@ from sambat_tui.domain.model import (
     Status,
     UpdateKind,
 )
+from sambat_tui.domain.routing import RouteDecision
 from sambat_tui.domain.sla import deadlines_for
 
 SYSTEM_AUTHOR = "system"
@@ -57,11 +58,30 @@ def _check_location(request: IntakeRequest) -> None:
         )
 
 
+def _check_category(tx: ReadTx, code: str) -> None:
+    if tx.category(code) is None:
+        raise ApiProblem(
+            ProblemCode.VALIDATION_FAILED,
+            f"Kategori {code!r} tidak dikenal / unknown category {code!r}",
+            extra={"errors": [{"loc": ["body", "category_code"], "msg": "unknown category"}]},
+        )
+
+
 def intake(context: Context, user: User, complaint_id: UUID, request: IntakeRequest) -> Reply:
     """201 with the new complaint; 200 with the current one when the same intake is sent again."""
     _check_may_intake(user, request)
     _check_location(request)
     digest = request_hash("PUT", f"/v1/complaints/{complaint_id}", request)
+    if request.category_code is not None:
+        with context.storage.read() as reader:
+            _check_category(reader, request.category_code)
+    # Decided before the write lock is taken: routing reads only the request and the rules.
+    decision = context.router.route(
+        title=request.title,
+        description=request.description,
+        category_code=request.category_code,
+        kecamatan=request.location.kecamatan,
+    )
     now = context.now()
     with context.storage.write(now) as tx:
         existing = tx.complaint(str(complaint_id))
@@ -73,26 +93,20 @@ def intake(context: Context, user: User, complaint_id: UUID, request: IntakeRequ
                     f"id {complaint_id} already holds a different complaint",
                 )
             return Reply.of(200, existing.complaint, existing.complaint.etag)
-        complaint = _create(context, tx, user, complaint_id, request, digest)
+        complaint = _create(context, tx, user, complaint_id, request, digest, decision)
     return Reply.of(201, complaint, complaint.etag)
 
 
 def _create(
-    context: Context, tx: WriteTx, user: User, complaint_id: UUID, request: IntakeRequest, digest: str
+    context: Context,
+    tx: WriteTx,
+    user: User,
+    complaint_id: UUID,
+    request: IntakeRequest,
+    digest: str,
+    decision: RouteDecision,
 ) -> Complaint:
     now = tx.now
-    if request.category_code is not None and tx.category(request.category_code) is None:
-        raise ApiProblem(
-            ProblemCode.VALIDATION_FAILED,
-            f"Kategori {request.category_code!r} tidak dikenal / unknown category {request.category_code!r}",
-            extra={"errors": [{"loc": ["body", "category_code"], "msg": "unknown category"}]},
-        )
-    decision = context.router.route(
-        title=request.title,
-        description=request.description,
-        category_code=request.category_code,
-        kecamatan=request.location.kecamatan,
-    )
     category_code = request.category_code or decision.category_code
     category = tx.category(category_code) if category_code is not None else None
     sla_class = category.sla_class if category is not None else DEFAULT_SLA_CLASS

@@ -81,3 +81,23 @@ def test_tokens_are_random_prefixed_and_stored_only_as_hashes(api: Api) -> None:
 )
 def test_every_read_needs_a_token(api: Api, path: str) -> None:
     assert_problem(api.client.get(path), 401, "unauthenticated")
+
+
+def test_the_openapi_document_lists_every_v1_endpoint(api: Api) -> None:
+    paths = api.client.get("/openapi.json").json()["paths"]
+    expected = {
+        "/v1/me": {"get"},
+        "/v1/agencies": {"get"},
+        "/v1/desks": {"get"},
+        "/v1/categories": {"get"},
+        "/v1/users": {"get"},
+        "/v1/changes": {"get"},
+        "/v1/complaints": {"get"},
+        "/v1/complaints/{complaint_id}": {"get", "put"},
+        "/v1/complaints/{complaint_id}/transitions": {"post"},
+        "/v1/complaints/{complaint_id}/dispositions": {"post"},
+        "/v1/complaints/{complaint_id}/updates/{update_id}": {"put"},
+        "/v1/complaints/{complaint_id}/history": {"get"},
+        "/v1/complaints/{complaint_id}/reporter": {"get"},
+    }
+    assert {path: set(methods) for path, methods in paths.items() if path.startswith("/v1/")} == expected
