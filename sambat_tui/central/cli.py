@@ -86,6 +86,22 @@ def _token_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _token_revoke(args: argparse.Namespace) -> int:
+    storage = _open(args.data_dir)
+    try:
+        with storage.read() as tx:
+            known = tx.user(args.user) is not None
+        if not known:
+            _err(f"unknown user {args.user!r}")
+            return EXIT_USAGE
+        with storage.write(utc_now()) as tx:
+            revoked = tx.revoke_tokens(args.user)
+    finally:
+        storage.close()
+    _err(f"revoked {revoked} token(s) of {args.user}")
+    return 0
+
+
 def _users(args: argparse.Namespace) -> int:
     storage = _open(args.data_dir)
     try:
@@ -144,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     create = token_commands.add_parser("create", parents=[common], help="print a new token for a user")
     create.add_argument("--user", required=True, help="user id, e.g. operator.dpuprpkp")
     create.set_defaults(run=_token_create)
+    revoke = token_commands.add_parser("revoke", parents=[common], help="revoke every token of a user")
+    revoke.add_argument("--user", required=True, help="user id")
+    revoke.set_defaults(run=_token_revoke)
 
     users = commands.add_parser("users", parents=[common], help="list the users")
     users.set_defaults(run=_users)

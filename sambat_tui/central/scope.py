@@ -36,10 +36,6 @@ class Scope:
             user_id=user.id if Role.FIELD_OFFICER in roles else None,
         )
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.everything and self.agency_id is None and not self.desk_ids and self.user_id is None
-
     def matches_complaint(self, complaint: Complaint) -> bool:
         return self.matches(ScopeKey.of(complaint))
 

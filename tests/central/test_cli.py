@@ -62,3 +62,22 @@ def test_the_data_dir_defaults_to_the_platform_user_data_dir() -> None:
     parser = cli.build_parser()
     args = parser.parse_args(["users"])
     assert args.data_dir.name == "sambat-central"
+
+
+def test_token_revoke_ends_every_token_of_the_user(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--data-dir", str(tmp_path), "--user", "field.dlh"]
+    tokens = []
+    for _ in range(2):
+        assert cli.main(["token", "create", *base]) == 0
+        tokens.append(capsys.readouterr().out.strip())
+    assert cli.main(["token", "revoke", *base]) == 0
+    assert "revoked 2 token(s)" in capsys.readouterr().err
+    storage = Storage.open(tmp_path)
+    try:
+        with storage.read() as tx:
+            assert all(tx.user_for_token(token_hash(token)) is None for token in tokens)
+    finally:
+        storage.close()
+    assert cli.main(["token", "revoke", "--data-dir", str(tmp_path), "--user", "nobody"]) == 2
