@@ -278,3 +278,10 @@ def test_a_different_body_another_key_or_a_later_hour_is_a_new_request(api: Api,
     assert later.status_code == 201 and "idempotent-replayed" not in later.headers
     assert json_of(later)[0]["service_request_id"] != ref
     assert len(json_of(partner.get("/requests.json"))) == 4
+
+
+def test_a_malformed_multipart_body_is_a_400(api: Api, partner: Partner) -> None:
+    response = api.client.post(
+        f"{BASE}/requests.json", content=b"api_key=x", headers={"content-type": "multipart/form-data"}
+    )
+    assert_json_errors(response, 400)

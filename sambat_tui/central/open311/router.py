@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -28,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sambat_tui.central import storage_open311 as sql
 from sambat_tui.central.context import Context
+from sambat_tui.central.open311 import openapi
 from sambat_tui.central.open311.documents import Format, Json, render
 from sambat_tui.central.open311.errors import (
     METHOD_NOT_ALLOWED,
@@ -138,17 +140,27 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
     catalogue = settings.catalogue
     router = APIRouter(prefix=PREFIX, tags=["open311"])
 
-    def add(paths: tuple[str, ...], endpoint: Endpoint, method: str = "GET") -> None:
+    def add(
+        paths: tuple[str, ...],
+        endpoint: Endpoint,
+        answer: str,
+        query: tuple[dict[str, Any], ...] = (),
+        statuses: tuple[int, ...] = (400, 404),
+    ) -> None:
         for n, path in enumerate(paths):
             router.add_api_route(
                 path,
                 _guarded(endpoint),
-                methods=[method],
+                methods=["GET"],
                 include_in_schema=n == 0,
                 name=f"{endpoint.__name__}{n}",
+                summary=(endpoint.__doc__ or "").strip() or None,
+                responses=openapi.responses(answer, statuses=statuses),
+                openapi_extra=openapi.parameters(path, *query),
             )
 
     def discovery(request: Request, fmt: Format) -> Response:
+        """Service Discovery"""
         context = _context(request)
         with context.storage.read() as tx:
             changed = sql.categories_changed_at(tx)
@@ -171,6 +183,7 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
         return _answer(fmt, "discovery", document, max_age=300)
 
     def services(request: Request, fmt: Format) -> Response:
+        """GET Service List"""
         context = _context(request)
         with context.storage.read() as tx:
             categories, agencies = tx.categories(), {a.id: a for a in tx.agencies()}
@@ -186,6 +199,7 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
         return _answer(fmt, "services", document, max_age=300)
 
     def definition(request: Request, fmt: Format) -> Response:
+        """GET Service Definition"""
         code = str(request.path_params["code"])
         with _context(request).storage.read() as tx:
             category = tx.category(code)
@@ -196,6 +210,7 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
         )
 
     def list_requests(request: Request, fmt: Format) -> Response:
+        """GET Service Requests"""
         context = _context(request)
         reader = ParamReader(request.query_params.multi_items())
         query = _requests_query(reader, context.now())
@@ -207,6 +222,7 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
         return _answer(fmt, "service_requests", document, max_age=30)
 
     def one_request(request: Request, fmt: Format) -> Response:
+        """GET Service Request (a one-element list)"""
         context = _context(request)
         ref = str(request.path_params["ref"]).strip().upper()
         reader = ParamReader(request.query_params.multi_items())
@@ -222,6 +238,7 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
         return _answer(fmt, "service_requests", document, max_age=30)
 
     def token(request: Request, fmt: Format) -> Response:
+        """GET service_request_id from a token"""
         text = str(request.path_params["token"]).strip()
         try:
             complaint_id = str(uuid.UUID(text))
@@ -234,6 +251,7 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
         return _answer(fmt, "service_requests", [{"service_request_id": ref, "token": text}], max_age=300)
 
     def request_updates(request: Request, fmt: Format) -> Response:
+        """GET Service Request Updates (mySociety's extension)"""
         context = _context(request)
         reader = ParamReader(request.query_params.multi_items())
         now = context.now()
@@ -257,13 +275,19 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
             document = update_documents(tx, updates, {a.id: a for a in tx.agencies()})
         return _answer(fmt, "service_request_updates", document, max_age=30)
 
-    add(("/discovery.{fmt}", "/discovery"), discovery)
-    add(("/services.{fmt}", "/services"), services)
-    add(("/services/{code}.{fmt}", "/services/{code}"), definition)
-    add(("/requests.{fmt}", "/requests"), list_requests)
-    add(("/requests/{ref}.{fmt}", "/requests/{ref}"), one_request)
-    add(("/tokens/{token}.{fmt}", "/tokens/{token}"), token)
-    add(("/servicerequestupdates.{fmt}", "/servicerequestupdates"), request_updates)
+    add(("/discovery.{fmt}", "/discovery"), discovery, "discovery", statuses=(400,))
+    add(("/services.{fmt}", "/services"), services, "services", statuses=(400,))
+    add(("/services/{code}.{fmt}", "/services/{code}"), definition, "definition")
+    add(("/requests.{fmt}", "/requests"), list_requests, "requests", openapi.REQUESTS_QUERY, (400,))
+    add(("/requests/{ref}.{fmt}", "/requests/{ref}"), one_request, "requests", openapi.ONE_QUERY)
+    add(("/tokens/{token}.{fmt}", "/tokens/{token}"), token, "token")
+    add(
+        ("/servicerequestupdates.{fmt}", "/servicerequestupdates"),
+        request_updates,
+        "updates",
+        openapi.UPDATES_QUERY,
+        (400,),
+    )
 
     async def post_requests(request: Request) -> Response:
         fmt = Format.XML
@@ -300,6 +324,9 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
             status_code=201,
             include_in_schema=n == 0,
             name=f"post_requests{n}",
+            summary="POST Service Request (needs an api_key)",
+            responses=openapi.responses("posted", success=201, statuses=(400, 403, 404)),
+            openapi_extra={**openapi.parameters(path), **openapi.POST_BODY},
         )
 
     resources = [route.path_regex for route in router.routes if isinstance(route, APIRoute)]
@@ -391,7 +418,10 @@ async def _body_pairs(request: Request) -> list[tuple[str, str]]:
         return []
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == "multipart/form-data":
-        form = await request.form()
+        try:
+            form = await request.form()
+        except Exception:  # python-multipart and Starlette raise several kinds for a malformed body
+            raise bad_request("isi multipart tidak sah / the multipart body is malformed") from None
         pairs: list[tuple[str, str]] = []
         for name, value in form.multi_items():
             if not isinstance(value, str):
