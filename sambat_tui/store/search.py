@@ -8,7 +8,12 @@ Tokenizer ``unicode61 remove_diacritics 2`` folds case and diacritics (``cafe`` 
 It is maintained per batch, inside the transaction that writes the rows (``complaints.upsert_many`` calls
 ``unindex`` and ``index``), never by per-row triggers, which cut the insert rate about fivefold. A bulk load
 may skip indexing and call ``rebuild`` once; ``mark_stale`` records that in the same transaction, so a crash
-between the two is noticed (``is_stale``) and repaired at the next ``rebuild_if_stale``.
+between the two is noticed (``is_stale``) and repaired at the next ``rebuild_if_stale``. While the index is
+stale every write leaves it alone (the rebuild reads the table as it is then) and searches miss the rows
+written since: a caller can say so from ``is_stale``.
+
+Searching materialises the rows an expression matches once per connection (``hits``) and reuses them for
+every page until the index changes; see ``hits`` for why.
 
 User text never reaches FTS5 syntax: ``match_expression`` quotes every word as a string, so ``"``, ``*``,
 ``NEAR(``, ``-``, ``:`` and the like are plain characters. Matches are never ordered by rank: the inbox
@@ -27,9 +32,6 @@ from typing import Final
 from sambat_tui.domain.query import TextTerm
 
 _STALE_KEY: Final = "store.fts_stale"
-
-SOURCE_COLUMNS: Final = ("public_ref", "title", "description", "address")
-"""Indexed columns, in index order; ``complaints_fts_source`` yields them for a ``rid``."""
 
 _UNUSABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -204,7 +206,7 @@ def is_stale(conn: sqlite3.Connection) -> bool:
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
-    """Rebuild the whole index from the table (one pass; ~40 s at 1M complaints) and clear the stale mark."""
+    """Rebuild the whole index from the table (one pass over every row) and clear the stale mark."""
     conn.execute("INSERT INTO complaints_fts(complaints_fts) VALUES ('rebuild')")
     conn.execute("DELETE FROM sync_state WHERE key = ?", (_STALE_KEY,))
 
