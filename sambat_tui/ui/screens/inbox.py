@@ -71,7 +71,8 @@ class InboxScreen(Screen[None]):
     def on_mount(self) -> None:
         self.listing.empty_text = t("list.empty")
         self.listing.focus()
-        self.call_after_refresh(self.show_tab, 0)
+        # Rows before the first paint: an empty list drawn first would cost a second full frame on the wire.
+        self.show_tab(0)
 
     # -- data ---------------------------------------------------------------------------------------------
 
@@ -109,8 +110,10 @@ class InboxScreen(Screen[None]):
     def _show_query_error(self, error: QueryError | None) -> None:
         box = self.query_one("#search-error", Static)
         if error is None:
-            box.update("")
-            box.display = False
+            # Only when it shows: updating a Static lays the screen out again, a full frame on the wire.
+            if box.display:
+                box.update("")
+                box.display = False
             return
         pointer = " " * min(error.position, 200) + "^"
         box.update(Text(f"{pointer}\n{t('search.error', error=error.message(language()))}"))

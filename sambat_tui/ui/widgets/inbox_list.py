@@ -249,6 +249,14 @@ class InboxList(Widget, can_focus=True):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return container.height
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The rows were fetched when the screen mounted, before the list knew its height; fill the viewport
+        # now that it does (a Resize is not promised before the first paint).
+        window = self.window
+        if window is not None and window.height != self._body_height():
+            window.resize(self._body_height())
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
@@ -292,10 +300,11 @@ class InboxList(Widget, can_focus=True):
     ) -> Strip:
         style = base
         if is_marked:
-            style += self.get_component_rich_style("inbox-list--marked")
+            style += self.get_component_rich_style("inbox-list--marked", partial=True)
         if is_cursor:
-            style += self.get_component_rich_style("inbox-list--cursor")
-        sla_style = style + self.get_component_rich_style(_SLA_CLASS.get(row.sla_state, "inbox-list--sla-ok"))
+            style += self.get_component_rich_style("inbox-list--cursor", partial=True)
+        sla_class = _SLA_CLASS.get(row.sla_state, "inbox-list--sla-ok")
+        sla_style = style + self.get_component_rich_style(sla_class, partial=True)
         if row.sla_state is None:
             sla_style = style
         sync_style = style
@@ -303,10 +312,13 @@ class InboxList(Widget, can_focus=True):
         if row.conflict:
             sync_mark, sync_style = (
                 CONFLICT_MARK,
-                style + self.get_component_rich_style("inbox-list--conflict"),
+                style + self.get_component_rich_style("inbox-list--conflict", partial=True),
             )
         elif row.pending:
-            sync_mark, sync_style = PENDING_MARK, style + self.get_component_rich_style("inbox-list--pending")
+            sync_mark, sync_style = (
+                PENDING_MARK,
+                style + self.get_component_rich_style("inbox-list--pending", partial=True),
+            )
 
         segments: list[Segment] = []
         run: list[str] = []

@@ -59,9 +59,13 @@ class KeyBar(Widget):
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
         off_style = self.get_component_rich_style("key-bar--disabled", partial=True)
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        for key, description, enabled in self._shown:
-            if text:
-                text.append("  ")
-            text.append(key, key_style if enabled else off_style)
-            text.append(" " + t(description), None if enabled else off_style)
+        # Two style runs per key (the key, then its label with the gap after it): each run costs an escape
+        # sequence on the wire, and this line is redrawn whenever a key becomes available or not.
+        for index, (key, description, enabled) in enumerate(self._shown):
+            gap = "  " if index + 1 < len(self._shown) else ""
+            if enabled:
+                text.append(key, key_style)
+                text.append(f" {t(description)}{gap}")
+            else:
+                text.append(f"{key} {t(description)}{gap}", off_style)
         return text
