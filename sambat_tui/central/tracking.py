@@ -34,7 +34,7 @@ from sambat_tui.central.open311.public import (
     status_label,
 )
 from sambat_tui.central.open311.views import Snapshot
-from sambat_tui.contract import Agency, Complaint
+from sambat_tui.contract import Agency
 from sambat_tui.domain.calendar import JAKARTA, WorkingCalendar
 from sambat_tui.domain.model import Status
 from sambat_tui.domain.text_safety import neutralise
@@ -219,7 +219,7 @@ def _deadline(label: str, due: datetime, now: datetime, calendar: WorkingCalenda
 
 
 def _facts(
-    complaint: Complaint, snapshot: Snapshot, calendar: WorkingCalendar, now: datetime, lang: str
+    complaint: sql.PublicComplaint, snapshot: Snapshot, calendar: WorkingCalendar, now: datetime, lang: str
 ) -> str:
     words = _WORDS[lang]
     agency = snapshot.agencies.get(complaint.agency_id) if complaint.agency_id else None
@@ -245,8 +245,8 @@ def _facts(
             f"<dd>{_time(complaint.first_response_at, lang, with_time=False)}</dd>\n"
         )
     else:
-        rows.append(_deadline(words["respond_by"], complaint.sla.response_due, now, calendar, lang))
-    rows.append(_deadline(words["resolve_by"], complaint.sla.resolve_due, now, calendar, lang))
+        rows.append(_deadline(words["respond_by"], complaint.response_due, now, calendar, lang))
+    rows.append(_deadline(words["resolve_by"], complaint.resolve_due, now, calendar, lang))
     return "<dl>\n" + "".join(rows) + "</dl>\n"
 
 
@@ -290,9 +290,9 @@ def track(request: Request, ref: str) -> Response:
     snapshot: Snapshot | None = None
     if _REF.fullmatch(wanted):
         with context.storage.read() as tx:
-            complaint_id = sql.public_complaint_id(tx, wanted)
-            if complaint_id is not None:
-                snapshot = Snapshot.read(tx, [complaint_id])
+            found = sql.public_complaint(tx, wanted)
+            if found is not None:
+                snapshot = Snapshot.read(tx, [found])
     switch = _switch(f"/lacak/{quote(wanted, safe='')}", lang)
     if snapshot is None or not snapshot.complaints:
         shown = wanted if len(wanted) <= 40 else wanted[:39] + "…"

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
+from functools import lru_cache
 
-from sambat_tui.central.storage_open311 import Forwarding, PublicUpdate
-from sambat_tui.contract import Agency, Complaint
-from sambat_tui.domain.calendar import WorkingCalendar, jakarta_date
+from sambat_tui.central.storage_open311 import Forwarding, PublicComplaint, PublicUpdate
+from sambat_tui.contract import Agency
+from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.model import AgencyKind, Status, UpdateKind
 from sambat_tui.domain.timefmt import format_date
 
@@ -96,7 +97,7 @@ class PublicEntry:
 
 
 def public_timeline(
-    complaint: Complaint, updates: Sequence[PublicUpdate], forwardings: Sequence[Forwarding]
+    complaint: PublicComplaint, updates: Sequence[PublicUpdate], forwardings: Sequence[Forwarding]
 ) -> list[PublicEntry]:
     """The public history of one complaint, oldest first."""
     entries = [PublicEntry(complaint.created_at, EntryKind.OPENED)]
@@ -135,63 +136,64 @@ def entry_summary(entry: PublicEntry, agencies: Mapping[str, Agency], lang: str 
     return f"Status: {label}"
 
 
-def public_address(complaint: Complaint) -> str | None:
+def public_address(complaint: PublicComplaint) -> str | None:
     """The address as written, else the kelurahan and kecamatan it lies in, most specific first."""
-    location = complaint.location
-    if location.address:
-        return location.address
+    if complaint.address:
+        return complaint.address
     parts = []
-    if location.kelurahan:
-        parts.append(f"Kel. {location.kelurahan}")
-    if location.kecamatan:
-        parts.append(f"Kec. {location.kecamatan}")
+    if complaint.kelurahan:
+        parts.append(f"Kel. {complaint.kelurahan}")
+    if complaint.kecamatan:
+        parts.append(f"Kec. {complaint.kecamatan}")
     return ", ".join([*parts, CITY]) if parts else None
 
 
-def _days(calendar: WorkingCalendar, start: datetime, due: datetime) -> int:
-    return max(0, calendar.working_days_between(jakarta_date(start), jakarta_date(due)))
+WIB = timezone(timedelta(hours=7), "WIB")
+"""Jakarta's offset, fixed since 1964: far cheaper to convert to than the tz database zone, same result."""
 
 
-def service_notice(complaint: Complaint, agency: Agency | None, calendar: WorkingCalendar) -> str:
+def wib_date(moment: datetime) -> date:
+    return moment.astimezone(WIB).date()
+
+
+@lru_cache(maxsize=8192)
+def _clause(calendar: WorkingCalendar, label: str, start: date, due: date) -> str:
+    # Pages of 1000 requests share a few hundred (start, due) pairs: each is worded once.
+    days = max(0, calendar.working_days_between(start, due))
+    return f"{label} {days} hari kerja (sampai {format_date(due)})"
+
+
+def service_notice(complaint: PublicComplaint, agency: Agency | None, calendar: WorkingCalendar) -> str:
     """What will happen next, in Indonesian: who handles the report and by when (working days and a date).
 
     E.g. "Laporan Anda diteruskan ke DPUPRPKP. Batas tindak lanjut 5 hari kerja (sampai 9 Feb 2026)." The
     resolution target is added when it lies after the follow-up deadline, and replaces it when it lies before.
     """
-    sla, created = complaint.sla, complaint.created_at
     if complaint.status is Status.CLOSED:
         when = complaint.closed_at or complaint.updated_at
-        return f"Laporan ini sudah selesai ({format_date(when)})."
+        return f"Laporan ini sudah selesai ({format_date(wib_date(when))})."
     if complaint.status is Status.ARCHIVED:
         when = complaint.closed_at or complaint.updated_at
-        return f"Laporan ini diarsipkan ({format_date(when)})."
-    respond = (
-        f"Batas tindak lanjut {_days(calendar, created, sla.response_due)} hari kerja "
-        f"(sampai {format_date(sla.response_due)})"
-    )
-    resolve = (
-        f"target selesai {_days(calendar, created, sla.resolve_due)} hari kerja "
-        f"(sampai {format_date(sla.resolve_due)})"
-    )
+        return f"Laporan ini diarsipkan ({format_date(wib_date(when))})."
+    created = wib_date(complaint.created_at)
+    respond = _clause(calendar, "Batas tindak lanjut", created, wib_date(complaint.response_due))
+    resolve = _clause(calendar, "target selesai", created, wib_date(complaint.resolve_due))
     if complaint.status is Status.RETURNED:
         return (
             "Instansi menyatakan laporan ini bukan wewenangnya; Admin Koordinator akan meneruskannya ke "
             f"instansi yang tepat. {respond}."
         )
     if agency is None:
-        verify = (
-            f"Laporan Anda diterima dan akan diverifikasi Admin Koordinator dalam "
-            f"{_days(calendar, created, sla.verify_due)} hari kerja (sampai {format_date(sla.verify_due)})."
-        )
-        return f"{verify} {respond}."
+        verify = _clause(calendar, "dalam", created, wib_date(complaint.verify_due))
+        return f"Laporan Anda diterima dan akan diverifikasi Admin Koordinator {verify}. {respond}."
     if agency.kind is AgencyKind.EXTERNAL:
         return (
             f"Laporan Anda di luar kewenangan Pemerintah {CITY} dan dirujuk ke {agency.name}. "
             f"Admin Koordinator memantau rujukan ini; {respond}."
         )
-    if sla.resolve_due > sla.response_due:
+    if complaint.resolve_due > complaint.response_due:
         return f"Laporan Anda diteruskan ke {agency.short_name}. {respond}; {resolve}."
-    if sla.resolve_due < sla.response_due:
+    if complaint.resolve_due < complaint.response_due:
         # A light matter is to be resolved before the general follow-up deadline: that is the one to tell.
         return f"Laporan Anda diteruskan ke {agency.short_name}. {resolve[0].upper()}{resolve[1:]}."
     return f"Laporan Anda diteruskan ke {agency.short_name}. {respond}."

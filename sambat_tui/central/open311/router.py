@@ -217,7 +217,7 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
         extensions = reader.flag("extensions")
         reader.check()
         with context.storage.read() as tx:
-            snapshot = Snapshot.read(tx, sql.public_complaint_ids(tx, query))
+            snapshot = Snapshot.read(tx, sql.public_complaints(tx, query))
         document = requests_document(snapshot, context.calendar, extensions=extensions)
         return _answer(fmt, "service_requests", document, max_age=30)
 
@@ -229,8 +229,8 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
         extensions = reader.flag("extensions")
         reader.check()
         with context.storage.read() as tx:
-            complaint_id = sql.public_complaint_id(tx, ref)
-            snapshot = Snapshot.read(tx, [complaint_id] if complaint_id is not None else [])
+            found = sql.public_complaint(tx, ref)
+            snapshot = Snapshot.read(tx, [found] if found is not None else [])
         if not snapshot.complaints:
             raise not_found("service_request_id tidak ditemukan / service request not found")
         # A single request is still a list, of one: the spec's <service_requests><request>.

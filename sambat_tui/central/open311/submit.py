@@ -301,7 +301,7 @@ def submit(context: Context, catalogue: AttributeCatalogue, reader: ParamReader)
     complaint = Complaint.model_validate_json(reply.body)
     with context.storage.read() as tx:
         agency = tx.agency(complaint.agency_id) if complaint.agency_id is not None else None
-    notice = service_notice(complaint, agency, context.calendar)
+    notice = service_notice(sql.PublicComplaint.of(complaint), agency, context.calendar)
     submission = sql.Submission(
         complaint_id=str(complaint.id),
         key_hash=key.key_hash,

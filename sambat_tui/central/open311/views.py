@@ -14,6 +14,7 @@ from datetime import datetime
 from sambat_tui.central import storage_open311 as sql
 from sambat_tui.central.open311.documents import Json
 from sambat_tui.central.open311.public import (
+    WIB,
     EntryKind,
     PublicEntry,
     entry_summary,
@@ -23,14 +24,14 @@ from sambat_tui.central.open311.public import (
     status_label,
 )
 from sambat_tui.central.storage import ReadTx
-from sambat_tui.contract import Agency, Category, Complaint
-from sambat_tui.domain.calendar import JAKARTA, WorkingCalendar
+from sambat_tui.contract import Agency, Category
+from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.model import Status, UpdateKind
-from sambat_tui.domain.timefmt import to_rfc3339
 
 
 def w3c(moment: datetime | None) -> str | None:
-    return None if moment is None else to_rfc3339(moment, zone=JAKARTA, timespec="seconds")
+    """``2026-02-02T09:00:00+07:00``: a W3C date-time in Jakarta time, to the second."""
+    return None if moment is None else moment.astimezone(WIB).isoformat(timespec="seconds")
 
 
 def open311_status(status: Status) -> str:
@@ -42,7 +43,7 @@ def open311_status(status: Status) -> str:
 class Snapshot:
     """What the request documents of some complaints need, read together."""
 
-    complaints: list[Complaint]
+    complaints: list[sql.PublicComplaint]
     agencies: dict[str, Agency]
     categories: dict[str, Category]
     submissions: dict[str, sql.Submission]
@@ -50,11 +51,10 @@ class Snapshot:
     forwardings: dict[str, list[sql.Forwarding]] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, tx: ReadTx, complaint_ids: Sequence[str]) -> Snapshot:
-        complaints = [s.complaint for s in (tx.complaint(i) for i in complaint_ids) if s is not None]
-        ids = [str(c.id) for c in complaints]
+    def read(cls, tx: ReadTx, complaints: Sequence[sql.PublicComplaint]) -> Snapshot:
+        ids = [c.id for c in complaints]
         snapshot = cls(
-            complaints=complaints,
+            complaints=list(complaints),
             agencies={a.id: a for a in tx.agencies()},
             categories={c.code: c for c in tx.categories()},
             submissions=sql.submissions_of(tx, ids),
@@ -65,14 +65,12 @@ class Snapshot:
             snapshot.forwardings.setdefault(forwarding.complaint_id, []).append(forwarding)
         return snapshot
 
-    def timeline(self, complaint: Complaint) -> list[PublicEntry]:
-        key = str(complaint.id)
+    def timeline(self, complaint: sql.PublicComplaint) -> list[PublicEntry]:
+        key = complaint.id
         return public_timeline(complaint, self.updates.get(key, ()), self.forwardings.get(key, ()))
 
-    def latest_response(self, complaint: Complaint) -> sql.PublicUpdate | None:
-        responses = [
-            u for u in self.updates.get(str(complaint.id), ()) if u.kind is UpdateKind.PUBLIC_RESPONSE
-        ]
+    def latest_response(self, complaint: sql.PublicComplaint) -> sql.PublicUpdate | None:
+        responses = [u for u in self.updates.get(complaint.id, ()) if u.kind is UpdateKind.PUBLIC_RESPONSE]
         return responses[-1] if responses else None
 
 
@@ -92,11 +90,11 @@ def _note(entry: PublicEntry, agencies: dict[str, Agency]) -> Json:
 
 
 def request_document(
-    snapshot: Snapshot, complaint: Complaint, calendar: WorkingCalendar, *, extensions: bool
+    snapshot: Snapshot, complaint: sql.PublicComplaint, calendar: WorkingCalendar, *, extensions: bool
 ) -> Json:
     agency = snapshot.agencies.get(complaint.agency_id) if complaint.agency_id else None
     category = snapshot.categories.get(complaint.category_code) if complaint.category_code else None
-    submission = snapshot.submissions.get(str(complaint.id))
+    submission = snapshot.submissions.get(complaint.id)
     response = snapshot.latest_response(complaint)
     closed = not complaint.status.is_open
     updated = (complaint.closed_at or complaint.updated_at) if closed else complaint.updated_at
@@ -111,22 +109,22 @@ def request_document(
         "service_notice": service_notice(complaint, agency, calendar),
         "requested_datetime": w3c(complaint.created_at),
         "updated_datetime": w3c(updated),
-        "expected_datetime": w3c(complaint.sla.resolve_due),
+        "expected_datetime": w3c(complaint.resolve_due),
         "address": public_address(complaint),
         "address_id": submission.address_id if submission is not None else None,
         "zipcode": None,
-        "lat": complaint.location.lat,
-        "long": complaint.location.lon,
-        "media_url": complaint.media[0].url if complaint.media else None,
+        "lat": complaint.lat,
+        "long": complaint.lon,
+        "media_url": complaint.media_url,
     }
     if extensions:
         document["extended_attributes"] = {
             "sambat_status": complaint.status.value,
             "status_label": status_label(complaint.status),
             "channel": complaint.channel.value,
-            "kelurahan": complaint.location.kelurahan,
-            "kecamatan": complaint.location.kecamatan,
-            "response_due": w3c(complaint.sla.response_due),
+            "kelurahan": complaint.kelurahan,
+            "kecamatan": complaint.kecamatan,
+            "response_due": w3c(complaint.response_due),
         }
         document["notes"] = [_note(e, snapshot.agencies) for e in snapshot.timeline(complaint)]
     return document
