@@ -110,6 +110,20 @@ def test_a_light_category_tells_its_resolution_target(partner: Partner) -> None:
     )
 
 
+def test_a_matter_outside_the_city_is_referred_and_an_unclear_one_awaits_triage(partner: Partner) -> None:
+    fields = {"service_code": "LUAR_KEWENANGAN", "address_string": "Jl. Kawi"}
+    referred = partner.post(**fields, description="Listrik PLN padam sejak pagi di gang kami")
+    assert json_of(referred)[0]["service_notice"] == (
+        "Laporan Anda di luar kewenangan Pemerintah Kota Malang dan dirujuk ke PT PLN (Persero) UP3 Malang. "
+        "Admin Koordinator memantau rujukan ini. Batas tindak lanjut 5 hari kerja (sampai 9 Feb 2026)."
+    )
+    unclear = partner.post(**fields, description="Halo admin, terima kasih")
+    assert json_of(unclear)[0]["service_notice"] == (
+        "Laporan Anda diterima dan akan diverifikasi Admin Koordinator dalam 3 hari kerja "
+        "(sampai 5 Feb 2026). Batas tindak lanjut 5 hari kerja (sampai 9 Feb 2026)."
+    )
+
+
 def test_a_report_without_a_description_is_named_after_its_service(api: Api, partner: Partner) -> None:
     response = partner.post(service_code="PJU", address_id="PJU-0091")
     assert response.status_code == 201, response.text

@@ -189,7 +189,7 @@ def service_notice(complaint: PublicComplaint, agency: Agency | None, calendar: 
     if agency.kind is AgencyKind.EXTERNAL:
         return (
             f"Laporan Anda di luar kewenangan Pemerintah {CITY} dan dirujuk ke {agency.name}. "
-            f"Admin Koordinator memantau rujukan ini; {respond}."
+            f"Admin Koordinator memantau rujukan ini. {respond}."
         )
     if complaint.resolve_due > complaint.response_due:
         return f"Laporan Anda diteruskan ke {agency.short_name}. {respond}; {resolve}."
