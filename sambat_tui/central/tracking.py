@@ -287,6 +287,8 @@ def track(request: Request, ref: str) -> Response:
     words = _WORDS[lang]
     context = _context(request)
     wanted = normalise_ref(ref)
+    if not wanted.strip("/"):
+        return lookup(request)  # /lacak/ is the form, like /lacak
     snapshot: Snapshot | None = None
     if _REF.fullmatch(wanted):
         with context.storage.read() as tx:

@@ -171,8 +171,9 @@ def test_a_hostile_reference_is_not_echoed_as_markup(api: Api) -> None:
 
 def test_the_form_sends_the_browser_to_the_report(api: Api) -> None:
     complaint = api.new_complaint()
-    response, page = _get(api, "/lacak")
-    assert response.status_code == 200 and page.first("input")["name"] == "ref"
+    for path in ("/lacak", "/lacak/"):
+        response, page = _get(api, path)
+        assert response.status_code == 200 and page.first("input")["name"] == "ref"
     typed = " " + complaint["public_ref"].lower() + " "
     redirect = api.client.get("/lacak", params={"ref": typed})
     assert redirect.status_code == 303 and redirect.headers["location"] == f"/lacak/{complaint['public_ref']}"
