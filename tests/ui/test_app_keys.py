@@ -252,3 +252,23 @@ def test_every_binding_has_an_id_and_a_message_in_both_languages() -> None:
         assert spec.id
         for lang in ("id", "en"):
             assert spec.label_key in catalogues[lang], (spec.id, lang)
+
+
+async def test_the_complaint_screen_opens_each_dialog_of_its_keys() -> None:
+    from sambat_tui.ui.dialogs.compose import ComposeDialog
+    from sambat_tui.ui.dialogs.reason import ReasonDialog
+    from sambat_tui.ui.dialogs.status_picker import StatusPicker
+
+    session = FakeSession(make_records(30))
+    for record in session.records:
+        record.status = Status.ASSIGNED
+    async with running(session) as r:
+        await r.press("enter")
+        opened = []
+        for key in ("s", "r", "c", "b"):
+            await r.press(key)
+            opened.append(type(r.app.screen))
+            await r.press("escape")
+            assert isinstance(r.app.screen, ComplaintScreen)
+        assert opened == [StatusPicker, ComposeDialog, ComposeDialog, ReasonDialog]
+        assert not session.outbox_entries

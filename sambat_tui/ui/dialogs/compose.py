@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from sambat_tui.domain.model import Action, Status
 from sambat_tui.domain.text_safety import one_line
+from sambat_tui.ui.dialogs.hint import DialogHint
 from sambat_tui.ui.i18n import label, t
 from sambat_tui.ui.keys import Scope, bindings
 from sambat_tui.ui.ports import CannedResponse
@@ -81,6 +82,7 @@ class ComposeDialog(ModalScreen[Composed | None]):
                 yield Select(options, value="", allow_blank=False, id="then")
             yield Static("", id="error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
+                yield DialogHint(classes="dialog-hint-keys")
                 yield Button(t("compose.send"), id="send", variant="primary")
                 yield Button(t("confirm.cancel"), id="cancel")
 

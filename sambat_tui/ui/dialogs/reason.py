@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from sambat_tui.ui.dialogs.hint import DialogHint
 from sambat_tui.ui.i18n import t
 from sambat_tui.ui.keys import Scope, bindings
 
@@ -33,6 +34,7 @@ class ReasonDialog(ModalScreen[str | None]):
             yield reason
             yield Static("", id="error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
+                yield DialogHint(classes="dialog-hint-keys")
                 yield Button(t("compose.send"), id="send", variant="primary")
                 yield Button(t("confirm.cancel"), id="cancel")
 

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from sambat_tui.domain.model import Action
 from sambat_tui.domain.transitions import TRANSITIONS
+from sambat_tui.ui.dialogs.hint import DialogHint
 from sambat_tui.ui.i18n import label, t
 from sambat_tui.ui.keys import Scope, bindings
 
@@ -56,6 +57,7 @@ class StatusPicker(ModalScreen[Action | None]):
                     prompt.append("  " + t("status.reason_required"), "italic")
                 options.append(Option(prompt, id=action.value))
             yield OptionList(*options, id="actions")
+            yield DialogHint(classes="dialog-hint-keys")
 
     def on_mount(self) -> None:
         if self.actions:

@@ -55,7 +55,7 @@ class Layout:
 _GAP = 1
 _TITLE_MIN = 22
 _FIXED = (Column("mark", 1), Column("ref", 15), Column("age", 4), Column("sla", 6))
-_TAIL = (Column("status", 11), Column("sync", 1))
+_TAIL = (Column("status", 12), Column("sync", 1))
 _OPTIONAL = (Column("kecamatan", 13), Column("category", 14), Column("assignee", 15))
 _ORDER = ("mark", "ref", "age", "sla", "category", "title", "kecamatan", "status", "assignee", "sync")
 
