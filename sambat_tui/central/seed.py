@@ -99,29 +99,34 @@ _KECAMATAN_SHARE: Mapping[str, float] = {
     "Lowokwaru": 0.24,
     "Sukun": 0.22,
 }
-_CHANNEL_SHARE: tuple[tuple[Channel, float], ...] = (
-    (Channel.WHATSAPP, 0.27),
-    (Channel.WEB, 0.21),
-    (Channel.APP, 0.18),
-    (Channel.LAPOR, 0.12),
-    (Channel.SMS, 0.09),
-    (Channel.WALK_IN, 0.07),
-    (Channel.PHONE, 0.04),
-    (Channel.OPEN311, 0.02),
+
+
+@dataclass(frozen=True, slots=True)
+class _ChannelProfile:
+    channel: Channel
+    share: float
+    picks_category: bool = False
+    """The web and app forms list the city's categories."""
+    gps: float = 0.0
+    """Share of reports that come with the phone's position."""
+    photos: float = 0.0
+
+
+_CHANNELS: tuple[_ChannelProfile, ...] = (
+    _ChannelProfile(Channel.WHATSAPP, 0.27, gps=0.5, photos=0.5),
+    _ChannelProfile(Channel.WEB, 0.21, picks_category=True, gps=0.4, photos=0.35),
+    _ChannelProfile(Channel.APP, 0.18, picks_category=True, gps=1.0, photos=0.6),
+    _ChannelProfile(Channel.LAPOR, 0.12),
+    _ChannelProfile(Channel.SMS, 0.09),
+    _ChannelProfile(Channel.WALK_IN, 0.07),
+    _ChannelProfile(Channel.PHONE, 0.04),
+    _ChannelProfile(Channel.OPEN311, 0.02, picks_category=True, gps=1.0),
 )
 _VISIBILITY_SHARE: tuple[tuple[Visibility, float], ...] = (
     (Visibility.PUBLIC, 0.80),
     (Visibility.ANONIM, 0.17),
     (Visibility.RAHASIA, 0.03),
 )
-_PICKS_CATEGORY = frozenset({Channel.WEB, Channel.APP, Channel.OPEN311})
-_HAS_GPS: Mapping[Channel, float] = {
-    Channel.APP: 1.0,
-    Channel.OPEN311: 1.0,
-    Channel.WHATSAPP: 0.5,
-    Channel.WEB: 0.4,
-}
-_HAS_PHOTO: Mapping[Channel, float] = {Channel.APP: 0.6, Channel.WHATSAPP: 0.5, Channel.WEB: 0.35}
 _AREA_UPT: Mapping[str, str] = {
     "Blimbing": "dpuprpkp.upt-utara",
     "Lowokwaru": "dpuprpkp.upt-utara",
@@ -180,8 +185,7 @@ class _Plan:
         self.kecamatan_cum = list(accumulate(_KECAMATAN_SHARE.get(k, 0.2) for k in kecamatan))
         self.kelurahan = {k: tuple(x for x in reference.kelurahan if x.kecamatan == k) for k in kecamatan}
         self.topic_cum = list(accumulate(t.weight for t in TOPICS))
-        self.channels = [c for c, _ in _CHANNEL_SHARE]
-        self.channel_cum = list(accumulate(w for _, w in _CHANNEL_SHARE))
+        self.channel_cum = list(accumulate(p.share for p in _CHANNELS))
         self.visibilities = [v for v, _ in _VISIBILITY_SHARE]
         self.visibility_cum = list(accumulate(w for _, w in _VISIBILITY_SHARE))
         self.year_first = self._year_boundaries()
@@ -305,7 +309,8 @@ def _make_complaint(plan: _Plan, rng: random.Random, index: int) -> SeededCompla
     kecamatan = rng.choices(plan.kecamatan, cum_weights=plan.kecamatan_cum)[0]
     topic_index = bisect_right(plan.topic_cum, rng.random() * plan.topic_cum[-1])
     topic = TOPICS[topic_index]
-    channel = rng.choices(plan.channels, cum_weights=plan.channel_cum)[0]
+    profile = rng.choices(_CHANNELS, cum_weights=plan.channel_cum)[0]
+    channel = profile.channel
     wording = plan.wording(
         topic_index, rng.randrange(len(topic.texts)), kecamatan, channel, rng.randrange(VARIANTS)
     )
@@ -313,7 +318,7 @@ def _make_complaint(plan: _Plan, rng: random.Random, index: int) -> SeededCompla
     # Web and app forms list the city's categories; "outside the city's authority" is not one people pick.
     explicit = (
         topic.category
-        if channel in _PICKS_CATEGORY and topic.category in plan.pickable and rng.random() < 0.35
+        if profile.picks_category and topic.category in plan.pickable and rng.random() < 0.35
         else None
     )
     decision = plan.route(wording.title, wording.description, explicit, kecamatan)
@@ -323,14 +328,14 @@ def _make_complaint(plan: _Plan, rng: random.Random, index: int) -> SeededCompla
     sla_class = plan.sla_classes[category] if category is not None else DEFAULT_SLA_CLASS
     deadlines = plan.deadlines(created_at, sla_class)
     lat = lon = None
-    if rng.random() < _HAS_GPS.get(channel, 0.0):
+    if rng.random() < profile.gps:
         lat = round(kelurahan.lat + rng.uniform(-_JITTER_DEGREES, _JITTER_DEGREES), 6)
         lon = round(kelurahan.lon + rng.uniform(-_JITTER_DEGREES, _JITTER_DEGREES), 6)
     address: str | None = None
     if channel is not Channel.SMS or rng.random() < 0.4:
         address = f"{wording.street}{wording.rt_rw}, Kel. {kelurahan.name}"
     media: tuple[tuple[str, str], ...] = ()
-    if rng.random() < _HAS_PHOTO.get(channel, 0.0):
+    if rng.random() < profile.photos:
         day = jakarta_day(created_at)
         month = f"{day.year}/{day.month:02d}"
         media = tuple(
@@ -361,8 +366,8 @@ def _make_complaint(plan: _Plan, rng: random.Random, index: int) -> SeededCompla
         life.triage_note(decision.explanation)
     seeded = SeededComplaint(
         public_ref=plan.public_ref(index, created_at),
-        channel=channel,
-        classification=topic.classification,
+        channel=channel.value,
+        classification=topic.classification.value,
         title=wording.title,
         description=wording.description,
         category_code=category,
@@ -372,8 +377,8 @@ def _make_complaint(plan: _Plan, rng: random.Random, index: int) -> SeededCompla
         kelurahan=kelurahan.name,
         kecamatan=kecamatan,
         media=media,
-        visibility=rng.choices(plan.visibilities, cum_weights=plan.visibility_cum)[0],
-        priority=_priority(rng, topic),
+        visibility=rng.choices(plan.visibilities, cum_weights=plan.visibility_cum)[0].value,
+        priority=_priority(rng, topic).value,
         deadlines=deadlines,
         external_refs=external_refs,
         created_by=created_by,

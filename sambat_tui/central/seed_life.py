@@ -18,6 +18,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Final
 
 from sambat_tui.central.intake import SYSTEM_AUTHOR
@@ -74,9 +75,10 @@ class Staff:
 @dataclass(slots=True)
 class UpdateRow:
     id: str
-    kind: UpdateKind
+    kind: str
+    """The wire value (``UpdateKind``): rows carry plain strings, cheap to serialise and to send."""
     body: str
-    status_after: Status | None
+    status_after: str | None
     author_id: str
     authored_at: datetime
     recorded_at: datetime
@@ -89,7 +91,8 @@ class UpdateRow:
 @dataclass(slots=True)
 class DispositionRow:
     id: str
-    kind: DispositionKind
+    kind: str
+    """The wire value (``DispositionKind``)."""
     from_agency_id: str | None
     from_desk_id: str | None
     to_agency_id: str
@@ -173,6 +176,31 @@ class World:
         if staff.operator is not None and desk_id in staff.operator_desks:
             return staff.operator
         return staff.supervisor
+
+
+# The rules are pure functions of a few enums; a big seed asks them the same few hundred questions a million
+# times, so their answers are cached (a refusal raises each time, and is never expected).
+
+
+@cache
+def _apply(status: Status, action: Action, roles: frozenset[Role] | None, reasoned: bool) -> Status:
+    return rules.apply_action(status, action, roles, "alasan" if reasoned else None)
+
+
+@cache
+def _after_disposition(status: Status, kind: DispositionKind) -> Status:
+    return rules.status_after_disposition(status, kind)
+
+
+@cache
+def _check_disposition(
+    kind: DispositionKind,
+    roles: frozenset[Role] | None,
+    actor_agency_id: str | None,
+    from_agency_id: str | None,
+    to_agency_id: str,
+) -> None:
+    rules.check_disposition(kind, roles, actor_agency_id, from_agency_id, to_agency_id)
 
 
 _VERSION_MASK = ~(0xF000 << 64)
@@ -297,9 +325,9 @@ class Life:
         self.updates.append(
             UpdateRow(
                 id=new_id(self.rng),
-                kind=kind,
+                kind=kind.value,
                 body=body,
-                status_after=status_after,
+                status_after=None if status_after is None else status_after.value,
                 author_id=author_id,
                 authored_at=self.t if authored_at is None else authored_at,
                 recorded_at=self.t,
@@ -325,7 +353,7 @@ class Life:
         self.dispositions.append(
             DispositionRow(
                 id=new_id(self.rng),
-                kind=kind,
+                kind=kind.value,
                 from_agency_id=from_agency_id,
                 from_desk_id=from_desk_id,
                 to_agency_id=to_agency_id,
@@ -342,7 +370,7 @@ class Life:
 
     def auto_route(self, rule_id: str | None, matched: tuple[str, ...], explanation: str) -> None:
         assert self.agency_id is not None
-        rules.check_disposition(DispositionKind.AUTO_ROUTE, None, None, None, self.agency_id)
+        _check_disposition(DispositionKind.AUTO_ROUTE, None, None, None, self.agency_id)
         self._disposition(
             DispositionKind.AUTO_ROUTE,
             self.agency_id,
@@ -362,7 +390,7 @@ class Life:
         """A transition; ``actor_id`` None is the system. ``body`` is also the reason where one is needed."""
         roles = None if actor_id is None else self.world.roles[actor_id]
         before = self.status
-        self.status = rules.apply_action(before, action, roles, body or None)
+        self.status = _apply(before, action, roles, bool(body.strip()))
         if action is Action.TAKE:
             assert actor_id is not None
             self.assignee_id = actor_id
@@ -373,7 +401,7 @@ class Life:
         if action is Action.RETURN:
             assert actor_id is not None and self.agency_id is not None
             target = self.world.coordinator_agency_id
-            rules.check_disposition(DispositionKind.RETURN, None, None, self.agency_id, target)
+            _check_disposition(DispositionKind.RETURN, None, None, self.agency_id, target)
             self._disposition(
                 DispositionKind.RETURN,
                 target,
@@ -396,9 +424,9 @@ class Life:
         """A reassign or dispose by a person."""
         roles = self.world.roles[actor_id]
         actor_agency = self.world.user_agencies.get(actor_id)
-        rules.check_disposition(kind, roles, actor_agency, self.agency_id, to_agency_id)
+        _check_disposition(kind, roles, actor_agency, self.agency_id, to_agency_id)
         before = self.status
-        self.status = rules.status_after_disposition(before, kind)
+        self.status = _after_disposition(before, kind)
         desk = to_desk_id if to_desk_id is not None or kind is not DispositionKind.REASSIGN else self.desk_id
         from_agency, from_desk = self.agency_id, self.desk_id
         self.agency_id, self.desk_id, self.assignee_id = to_agency_id, desk, to_user_id
@@ -417,7 +445,7 @@ class Life:
             self._update(UpdateKind.STATUS_CHANGE, reason, actor_id, status_after=self.status)
 
     def respond(self, actor_id: str, body: str) -> None:
-        self.status = rules.apply_action(self.status, Action.RESPOND, self.world.roles[actor_id])
+        self.status = _apply(self.status, Action.RESPOND, self.world.roles[actor_id], False)
         if self.first_response_at is None:
             self.first_response_at = self.t
         self.reply_due = self.world.reply_due(self.t)
@@ -441,7 +469,7 @@ class Life:
         """Entered by the coordinator; inside the reply window it reopens the complaint."""
         self._update(UpdateKind.CITIZEN_REPLY, body, self.world.coordinator_id, client_made=True)
         if self.status is Status.RESPONDED and self.reply_due is not None and self.t <= self.reply_due:
-            self.status = rules.apply_action(self.status, Action.REOPEN, None)
+            self.status = _apply(self.status, Action.REOPEN, None, False)
             self.reply_due = None
             self._bump()
             self._update(UpdateKind.STATUS_CHANGE, "", SYSTEM_AUTHOR, status_after=self.status)
@@ -449,8 +477,8 @@ class Life:
     def _escalate(self, rule: EscalationRule, moment: datetime) -> None:
         self.t = moment
         target = self.agency_id or self.world.coordinator_agency_id
-        rules.check_disposition(DispositionKind.ESCALATE, None, None, self.agency_id, target)
-        self.status = rules.status_after_disposition(self.status, DispositionKind.ESCALATE)
+        _check_disposition(DispositionKind.ESCALATE, None, None, self.agency_id, target)
+        self.status = _after_disposition(self.status, DispositionKind.ESCALATE)
         self.escalated.add(rule.deadline)
         self._watch = [(fires_at, r) for fires_at, r in self._watch if r is not rule]
         self.escalation_level += 1

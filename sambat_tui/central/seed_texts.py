@@ -253,7 +253,8 @@ def person_name(rng: random.Random) -> str:
 
 
 def phone_number(rng: random.Random) -> str:
-    return rng.choice(_PHONE_PREFIXES) + "".join(str(rng.randint(0, 9)) for _ in range(rng.choice((7, 8))))
+    digits = rng.choice((7, 8))
+    return f"{rng.choice(_PHONE_PREFIXES)}{rng.randrange(10**digits):0{digits}d}"
 
 
 def email_of(rng: random.Random, name: str) -> str:
@@ -263,7 +264,7 @@ def email_of(rng: random.Random, name: str) -> str:
 
 def nik(rng: random.Random) -> str:
     # 35 = Jawa Timur, 73 = Kota Malang, then the kecamatan, birth date and a running number.
-    return "3573" + "".join(str(rng.randint(0, 9)) for _ in range(12))
+    return f"3573{rng.randrange(10**12):012d}"
 
 
 # --- what the desks write ---

@@ -1,14 +1,18 @@
 """The seeder's fast path into the database: rows and their feed entries, many at once.
 
 ``WriteTx.insert_complaints`` and friends build a pydantic model per row and serialise it; for a million
-complaints with their timelines that is most of the time. Here the same rows and the same JSON are built
-from plain values and inserted with ``executemany`` on the write transaction's connection. The JSON is
-byte-for-byte what the contract models would serialise (the seeder's tests check it by parsing every feed
-entry with the models and serialising it again), and the digests are those of ``replies.request_hash``, so a
-client re-sending a seeded update or intake is recognised as a retry.
+complaints with their timelines that is most of the time. Here the rows are built from plain values and
+inserted with ``executemany`` on the write transaction's connection, and the change log is filled from the
+rows just inserted by ``INSERT ... SELECT json_object(...)``: SQLite writes the JSON, in C, byte for byte as
+the contract models serialise it (same key order, compact, non-ASCII unescaped, UTC times with a fraction only
+when it is not zero). The seeder's tests check that by parsing every feed entry with the models and
+serialising it again. The digests are those of ``replies.request_hash``, so a client re-sending a seeded
+intake or update is recognised as a retry.
 
 Every entity is logged once, at its final version, with the scope it finally sits in: a client syncing from an
-empty cursor gets the same city as if it had followed every write, as the log looks after compaction.
+empty cursor gets the same city as if it had followed every write, as the log looks after compaction. Per
+chunk the log holds its complaints first, then their updates, then their dispositions, so a client has each
+complaint before its timeline.
 """
 
 from __future__ import annotations
@@ -24,13 +28,9 @@ from typing import Any
 from pydantic_core import to_json
 
 from sambat_tui.central.records import Deadline
-from sambat_tui.central.seed_life import DispositionRow, Life, UpdateRow
+from sambat_tui.central.seed_life import Life, UpdateRow
 from sambat_tui.central.storage import Storage, WriteTx
-from sambat_tui.domain.model import Channel, Classification, Priority, Visibility
 from sambat_tui.domain.sla import SlaDeadlines
-
-# Enum members go into rows and JSON as they are: they are str (StrEnum), so SQLite stores and pydantic-core
-# writes their value, without the cost of ``.value`` some forty times per complaint.
 
 
 @dataclass(slots=True)
@@ -46,8 +46,10 @@ class SeededComplaint:
     """A complaint's intake (what the reporter sent) and its life (what happened since)."""
 
     public_ref: str
-    channel: Channel
-    classification: Classification
+    channel: str
+    """Wire values (of ``Channel``, ``Classification``, ...) as plain strings: rows are serialised and sent
+    between processes, and enum members cost more at both."""
+    classification: str
     title: str
     description: str
     category_code: str | None
@@ -57,8 +59,8 @@ class SeededComplaint:
     kelurahan: str
     kecamatan: str
     media: tuple[tuple[str, str], ...]
-    visibility: Visibility
-    priority: Priority
+    visibility: str
+    priority: str
     deadlines: SlaDeadlines
     external_refs: tuple[tuple[str, str], ...]
     created_by: str
@@ -88,7 +90,7 @@ def db_time(moment: datetime) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _formats(moment: datetime) -> tuple[str, str]:
-    # Each moment is written two or three times (row, JSON, log) and deadlines are shared by many rows.
+    # A moment is often written twice (authored and recorded, a digest) and deadlines are shared by many rows.
     return db_time(moment), wire_time(moment)
 
 
@@ -98,10 +100,6 @@ def _db(moment: datetime) -> str:
 
 def _wire(moment: datetime) -> str:
     return _formats(moment)[1]
-
-
-def _opt_wire(moment: datetime | None) -> str | None:
-    return None if moment is None else _formats(moment)[1]
 
 
 def _opt_db(moment: datetime | None) -> str | None:
@@ -161,59 +159,6 @@ def intake_digest(c: SeededComplaint) -> str:
     return request_digest("PUT", f"/v1/complaints/{c.life.complaint_id}", body)
 
 
-def complaint_json(c: SeededComplaint) -> str:
-    life, sla = c.life, c.deadlines
-    return _dumps(
-        {
-            "id": life.complaint_id,
-            "public_ref": c.public_ref,
-            "channel": c.channel,
-            "classification": c.classification,
-            "title": c.title,
-            "description": c.description,
-            "category_code": c.category_code,
-            "location": _location(c),
-            "media": _media(c),
-            "visibility": c.visibility,
-            "status": life.status,
-            "agency_id": life.agency_id,
-            "desk_id": life.desk_id,
-            "assignee_id": life.assignee_id,
-            "priority": c.priority,
-            "sla": {
-                "class": sla.sla_class,
-                "verify_due": _wire(sla.verify_due),
-                "response_due": _wire(sla.response_due),
-                "resolve_due": _wire(sla.resolve_due),
-                "reply_due": _opt_wire(life.reply_due),
-            },
-            "duplicate_of": life.duplicate_of,
-            "external_refs": _refs(c),
-            "version": life.version,
-            "created_at": _wire(life.created_at),
-            "updated_at": _wire(life.updated_at),
-            "closed_at": _opt_wire(life.closed_at),
-            "first_response_at": _opt_wire(life.first_response_at),
-            "escalation_level": life.escalation_level,
-        }
-    )
-
-
-def update_json(complaint_id: str, u: UpdateRow) -> str:
-    return _dumps(
-        {
-            "id": u.id,
-            "complaint_id": complaint_id,
-            "kind": u.kind,
-            "body": u.body,
-            "status_after": u.status_after,
-            "author_id": u.author_id,
-            "authored_at": _wire(u.authored_at),
-            "recorded_at": _wire(u.recorded_at),
-        }
-    )
-
-
 def update_digest(complaint_id: str, u: UpdateRow) -> str:
     """The digest ``PUT .../updates/{id}`` keeps of an ``UpdateRequest``; server-made updates keep none."""
     if not u.client_made:
@@ -225,26 +170,6 @@ def update_digest(complaint_id: str, u: UpdateRow) -> str:
         "status_after": u.status_after,
     }
     return request_digest("PUT", f"/v1/complaints/{complaint_id}/updates/{u.id}", body)
-
-
-def disposition_json(complaint_id: str, d: DispositionRow) -> str:
-    return _dumps(
-        {
-            "id": d.id,
-            "complaint_id": complaint_id,
-            "kind": d.kind,
-            "from_agency_id": d.from_agency_id,
-            "from_desk_id": d.from_desk_id,
-            "to_agency_id": d.to_agency_id,
-            "to_desk_id": d.to_desk_id,
-            "to_user_id": d.to_user_id,
-            "reason": d.reason,
-            "actor_id": d.actor_id,
-            "rule_id": d.rule_id,
-            "matched": list(d.matched),
-            "created_at": _wire(d.created_at),
-        }
-    )
 
 
 _COMPLAINT_COLUMNS = (
@@ -265,11 +190,56 @@ _INSERT_DISPOSITION = (
     "to_desk_id, to_user_id, reason, actor_id, rule_id, matched, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_INSERT_LOG = (
-    "INSERT INTO change_log (entity, entity_id, complaint_id, op, version, data, agency_id, desk_id, "
-    "assignee_id, prev_agency_id, prev_desk_id, prev_assignee_id, created_at) "
-    "VALUES (?, ?, ?, 'upsert', ?, ?, ?, ?, ?, NULL, NULL, NULL, ?)"
+
+
+def _wire_sql(column: str) -> str:
+    """SQL turning a stored time (``...05.000000Z``) into its wire form (``...05Z`` for a zero fraction)."""
+    whole = f"substr({column}, 1, 19) || 'Z'"
+    return f"CASE WHEN substr({column}, 20, 7) = '.000000' THEN {whole} ELSE {column} END"
+
+
+_LOG_COLUMNS = (
+    "entity, entity_id, complaint_id, op, version, data, agency_id, desk_id, assignee_id, created_at"
 )
+# Keys in the contract models' field order (Complaint, Update, Disposition): the JSON they would write.
+_LOG_COMPLAINTS = f"""
+INSERT INTO change_log ({_LOG_COLUMNS})
+SELECT 'complaint', id, id, 'upsert', version, json_object(
+    'id', id, 'public_ref', public_ref, 'channel', channel, 'classification', classification,
+    'title', title, 'description', description, 'category_code', category_code,
+    'location', json_object('lat', lat, 'lon', lon, 'address', address, 'kelurahan', kelurahan,
+                            'kecamatan', kecamatan),
+    'media', json(media), 'visibility', visibility, 'status', status, 'agency_id', agency_id,
+    'desk_id', desk_id, 'assignee_id', assignee_id, 'priority', priority,
+    'sla', json_object('class', sla_class, 'verify_due', {_wire_sql("verify_due")},
+                       'response_due', {_wire_sql("response_due")}, 'resolve_due', {_wire_sql("resolve_due")},
+                       'reply_due', {_wire_sql("reply_due")}),
+    'duplicate_of', duplicate_of, 'external_refs', json(external_refs), 'version', version,
+    'created_at', {_wire_sql("created_at")}, 'updated_at', {_wire_sql("updated_at")},
+    'closed_at', {_wire_sql("closed_at")}, 'first_response_at', {_wire_sql("first_response_at")},
+    'escalation_level', escalation_level
+), agency_id, desk_id, assignee_id, updated_at
+FROM complaints WHERE rowid > ? ORDER BY rowid
+"""
+_LOG_UPDATES = f"""
+INSERT INTO change_log ({_LOG_COLUMNS})
+SELECT 'update', u.id, u.complaint_id, 'upsert', 1, json_object(
+    'id', u.id, 'complaint_id', u.complaint_id, 'kind', u.kind, 'body', u.body,
+    'status_after', u.status_after, 'author_id', u.author_id, 'authored_at', {_wire_sql("u.authored_at")},
+    'recorded_at', {_wire_sql("u.recorded_at")}
+), c.agency_id, c.desk_id, c.assignee_id, u.recorded_at
+FROM updates AS u JOIN complaints AS c ON c.id = u.complaint_id WHERE u.rowid > ? ORDER BY u.rowid
+"""
+_LOG_DISPOSITIONS = f"""
+INSERT INTO change_log ({_LOG_COLUMNS})
+SELECT 'disposition', d.id, d.complaint_id, 'upsert', 1, json_object(
+    'id', d.id, 'complaint_id', d.complaint_id, 'kind', d.kind, 'from_agency_id', d.from_agency_id,
+    'from_desk_id', d.from_desk_id, 'to_agency_id', d.to_agency_id, 'to_desk_id', d.to_desk_id,
+    'to_user_id', d.to_user_id, 'reason', d.reason, 'actor_id', d.actor_id, 'rule_id', d.rule_id,
+    'matched', json(d.matched), 'created_at', {_wire_sql("d.created_at")}
+), c.agency_id, c.desk_id, c.assignee_id, d.created_at
+FROM dispositions AS d JOIN complaints AS c ON c.id = d.complaint_id WHERE d.rowid > ? ORDER BY d.rowid
+"""
 
 
 @dataclass(slots=True)
@@ -278,17 +248,15 @@ class ChunkRows:
     reporters: list[tuple[Any, ...]]
     updates: list[tuple[Any, ...]]
     dispositions: list[tuple[Any, ...]]
-    log: list[tuple[Any, ...]]
 
 
 def chunk_rows(items: Iterable[SeededComplaint]) -> ChunkRows:
-    """The table rows of a chunk; log rows go complaint by complaint, each followed by its timeline in the
-    order the server would have written it."""
-    rows = ChunkRows([], [], [], [], [])
+    """The table rows of a chunk, timelines in the order the server would have written them."""
+    rows = ChunkRows([], [], [], [])
     for c in items:
         life = c.life
         cid = life.complaint_id
-        data = complaint_json(c)
+        deadlines = c.deadlines
         rows.complaints.append(
             (
                 cid,
@@ -305,15 +273,15 @@ def chunk_rows(items: Iterable[SeededComplaint]) -> ChunkRows:
                 c.kecamatan,
                 _dumps(_media(c)),
                 c.visibility,
-                life.status,
+                life.status.value,
                 life.agency_id,
                 life.desk_id,
                 life.assignee_id,
                 c.priority,
-                c.deadlines.sla_class,
-                _db(c.deadlines.verify_due),
-                _db(c.deadlines.response_due),
-                _db(c.deadlines.resolve_due),
+                deadlines.sla_class.value,
+                _db(deadlines.verify_due),
+                _db(deadlines.response_due),
+                _db(deadlines.resolve_due),
                 _opt_db(life.reply_due),
                 life.duplicate_of,
                 _dumps(_refs(c)),
@@ -333,11 +301,7 @@ def chunk_rows(items: Iterable[SeededComplaint]) -> ChunkRows:
         if c.reporter is not None:
             r = c.reporter
             rows.reporters.append((cid, r.name, r.phone, r.email, r.nik))
-        scope = (life.agency_id, life.desk_id, life.assignee_id)
-        rows.log.append(("complaint", cid, cid, life.version, data, *scope, _db(life.updated_at)))
-        timeline: list[tuple[int, tuple[Any, ...]]] = []
         for u in life.updates:
-            recorded = _db(u.recorded_at)
             rows.updates.append(
                 (
                     u.id,
@@ -347,14 +311,11 @@ def chunk_rows(items: Iterable[SeededComplaint]) -> ChunkRows:
                     u.status_after,
                     u.author_id,
                     _db(u.authored_at),
-                    recorded,
+                    _db(u.recorded_at),
                     update_digest(cid, u),
                 )
             )
-            entry = ("update", u.id, cid, 1, update_json(cid, u), *scope, recorded)
-            timeline.append((u.order, entry))
         for d in life.dispositions:
-            created = _db(d.created_at)
             rows.dispositions.append(
                 (
                     d.id,
@@ -369,24 +330,27 @@ def chunk_rows(items: Iterable[SeededComplaint]) -> ChunkRows:
                     d.actor_id,
                     d.rule_id,
                     _dumps(list(d.matched)),
-                    created,
+                    _db(d.created_at),
                 )
             )
-            entry = ("disposition", d.id, cid, 1, disposition_json(cid, d), *scope, created)
-            timeline.append((d.order, entry))
-        timeline.sort(key=lambda item: item[0])
-        rows.log.extend(entry for _, entry in timeline)
     return rows
 
 
+def _last_rowid(tx: WriteTx, table: str) -> int:
+    return int(tx._conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()[0])
+
+
 def insert_rows(tx: WriteTx, rows: ChunkRows) -> None:
-    """Insert a chunk inside the caller's write transaction (the storage's one writer connection)."""
+    """Insert a chunk and log it, inside the caller's write transaction (the storage's one writer)."""
     conn = tx._conn
+    after = {table: _last_rowid(tx, table) for table in ("complaints", "updates", "dispositions")}
     conn.executemany(_INSERT_COMPLAINT, rows.complaints)
     conn.executemany(_INSERT_REPORTER, rows.reporters)
     conn.executemany(_INSERT_UPDATE, rows.updates)
     conn.executemany(_INSERT_DISPOSITION, rows.dispositions)
-    conn.executemany(_INSERT_LOG, rows.log)
+    conn.execute(_LOG_COMPLAINTS, (after["complaints"],))
+    conn.execute(_LOG_UPDATES, (after["updates"],))
+    conn.execute(_LOG_DISPOSITIONS, (after["dispositions"],))
 
 
 def raise_public_ref_counters(tx: WriteTx, last_numbers: Sequence[tuple[int, int]]) -> None:

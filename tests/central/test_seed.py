@@ -224,11 +224,10 @@ def _action(before: Status, after: Status) -> Action:
 
 
 def _timeline(city: City, complaint_id: str) -> list[list[tuple[str, Any]]]:
-    """The complaint's writes in log order, grouped by write (everything one write logs shares its time)."""
-    groups: list[list[tuple[str, Any]]] = []
-    moment = None
+    """The complaint's writes in time order, grouped by write: what one write logs shares its moment."""
+    entries: list[tuple[datetime, int, str, Any]] = []
     for row in city.db.execute(
-        "SELECT entity, data FROM change_log WHERE complaint_id = ? AND entity != 'complaint' ORDER BY seq",
+        "SELECT seq, entity, data FROM change_log WHERE complaint_id = ? AND entity != 'complaint'",
         (complaint_id,),
     ):
         entry: Update | Disposition
@@ -238,10 +237,14 @@ def _timeline(city: City, complaint_id: str) -> list[list[tuple[str, Any]]]:
         else:
             entry = Disposition.model_validate_json(row["data"])
             at = entry.created_at
+        entries.append((at, row["seq"], row["entity"], entry))
+    groups: list[list[tuple[str, Any]]] = []
+    moment = None
+    for at, _, entity, entry in sorted(entries, key=lambda e: (e[0], e[1])):
         if at != moment:
             groups.append([])
             moment = at
-        groups[-1].append((row["entity"], entry))
+        groups[-1].append((entity, entry))
     return groups
 
 
