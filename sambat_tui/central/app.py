@@ -13,7 +13,7 @@ from sambat_tui.central.context import Context, Settings
 from sambat_tui.central.jobs import JobRunner
 from sambat_tui.central.open311 import install_open311
 from sambat_tui.central.problems import install_problem_handlers
-from sambat_tui.central.routes import acts, changes, complaints, directory
+from sambat_tui.central.routes import acts, changes, complaints, directory, supervision
 from sambat_tui.central.tracking import router as tracking_router
 
 
@@ -58,7 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.context = context
     install_problem_handlers(app)
-    for module in (directory, changes, complaints, acts):
+    for module in (directory, changes, complaints, acts, supervision):
         app.include_router(module.router)
     # For citizens and partner apps: the Open311 GeoReport v2 facade and the /lacak tracking page.
     install_open311(app)

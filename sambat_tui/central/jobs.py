@@ -18,7 +18,7 @@ from sambat_tui.central.context import Context
 from sambat_tui.central.intake import SYSTEM_AUTHOR
 from sambat_tui.central.records import Deadline, ScopeKey
 from sambat_tui.central.storage import DueColumn
-from sambat_tui.central.workflow import advance, status_change
+from sambat_tui.central.workflow import advance, follow_original, status_change
 from sambat_tui.contract import Disposition
 from sambat_tui.domain import transitions as rules
 from sambat_tui.domain.calendar import JAKARTA
@@ -163,6 +163,7 @@ def close_after_reply_window(context: Context, now: datetime) -> int:
             tx.insert_updates(
                 [(status_change(after.complaint, SYSTEM_AUTHOR, now, note), ScopeKey.of(after.complaint))]
             )
+            follow_original(tx, after.complaint)
             done += 1
     return done
 

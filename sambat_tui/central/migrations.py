@@ -290,6 +290,12 @@ SECONDARY_INDEXES: tuple[Index, ...] = (
     Index(
         "complaints_updated", "CREATE INDEX IF NOT EXISTS complaints_updated ON complaints (updated_at, id)"
     ),
+    # Duplicates follow their original's status in the same write: found by the original's id (migration 5).
+    Index(
+        "complaints_duplicate_of",
+        "CREATE INDEX IF NOT EXISTS complaints_duplicate_of ON complaints (duplicate_of) "
+        "WHERE duplicate_of IS NOT NULL",
+    ),
 )
 """Indexes a bulk load may drop before inserting and create again afterwards (``Storage.bulk_load``)."""
 
@@ -320,5 +326,10 @@ MIGRATIONS: tuple[Migration, ...] = (
             for i in SECONDARY_INDEXES
             if i.name.endswith("_page") or i.name.startswith("complaints_status_")
         ),
+    ),
+    Migration(
+        5,
+        "duplicates index",
+        tuple(i.ddl for i in SECONDARY_INDEXES if i.name == "complaints_duplicate_of"),
     ),
 )

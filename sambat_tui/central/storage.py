@@ -452,6 +452,18 @@ class ReadTx:
         params.append(limit)
         return [row["id"] for row in self._all(sql, params)]
 
+    def duplicates_of(self, original_id: str) -> list[StoredComplaint]:
+        """The complaints linked as duplicates of ``original_id`` (they follow its status)."""
+        rows = self._all(
+            _COMPLAINT_SELECT + " WHERE duplicate_of = ? ORDER BY created_at, id", (original_id,)
+        )
+        return [_complaint_from_row(row) for row in rows]
+
+    def has_duplicates(self, original_id: str) -> bool:
+        return (
+            self._one("SELECT 1 FROM complaints WHERE duplicate_of = ? LIMIT 1", (original_id,)) is not None
+        )
+
     def reporter(self, complaint_id: str) -> Reporter | None:
         row = self._one(
             "SELECT name, phone, email, nik FROM reporters WHERE complaint_id = ?", (complaint_id,)

@@ -85,6 +85,33 @@ def _closing(status: Status, now: datetime) -> dict[str, Any]:
     return {"closed_at": now} if not status.is_open else {}
 
 
+def follow_original(tx: WriteTx, original: Complaint) -> list[Update]:
+    """Move the duplicates of ``original`` to its status, in the caller's transaction.
+
+    Each duplicate that changes gets its own ``status_change`` update by the system. A duplicate is never an
+    original itself (the duplicate endpoint refuses chains), so this never recurses. An archived duplicate
+    stays archived: the coordinator put it away on purpose.
+    """
+    now = tx.now
+    written: list[Update] = []
+    for stored in tx.duplicates_of(str(original.id)):
+        current = stored.complaint
+        if current.status is original.status or current.status is Status.ARCHIVED:
+            continue
+        closing = (
+            {"closed_at": current.closed_at or now} if not original.status.is_open else {"closed_at": None}
+        )
+        after = advance(stored, now, status=original.status, **closing)
+        tx.save_complaint(after, stored)
+        note = (
+            f"Mengikuti status {original.public_ref} (duplikat) / follows {original.public_ref} (duplicate)"
+        )
+        change = status_change(after.complaint, SYSTEM_AUTHOR, now, note)
+        tx.insert_updates([(change, ScopeKey.of(after.complaint))])
+        written.append(change.update)
+    return written
+
+
 # --- transitions ---
 
 
@@ -139,6 +166,8 @@ def _apply_transition(
     scope = ScopeKey.of(after.complaint)
     update = status_change(after.complaint, user.id, now, request.reason or "")
     tx.insert_updates([(update, scope)])
+    if status is not current.status:
+        follow_original(tx, after.complaint)
     dispositions: list[Disposition] = []
     if request.action is Action.RETURN:
         target = context.settings.coordinator_agency_id
@@ -265,6 +294,7 @@ def _apply_disposition(
         change = status_change(after.complaint, user.id, now, request.reason)
         tx.insert_updates([(change, scope)])
         updates.append(change.update)
+        follow_original(tx, after.complaint)
     result = MutationResult(complaint=after.complaint, updates=tuple(updates), dispositions=(disposition,))
     return Reply.of(200, result, after.complaint.etag)
 
@@ -386,5 +416,7 @@ def _apply_update(
         follow_up.append(status_change(after.complaint, author, now))
     written = [StoredUpdate(update, digest), *follow_up]
     tx.insert_updates([(s, scope) for s in written])
+    if after.complaint.status is not current.status:
+        follow_original(tx, after.complaint)
     result = MutationResult(complaint=after.complaint, updates=tuple(s.update for s in written))
     return Reply.of(201, result, after.complaint.etag)

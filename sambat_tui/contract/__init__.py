@@ -22,10 +22,12 @@ from sambat_tui.contract.feed import (
 from sambat_tui.contract.problem import PROBLEM_KINDS, PROBLEM_MEDIA_TYPE, Problem, ProblemCode, problem_type
 from sambat_tui.contract.requests import (
     DispositionRequest,
+    DuplicateRequest,
     IntakeRequest,
     ReporterIn,
     TransitionRequest,
     UpdateRequest,
+    VisibilityRequest,
 )
 from sambat_tui.contract.text import check_text
 from sambat_tui.contract.timeline import Disposition, History, MutationResult, Update
@@ -46,6 +48,7 @@ __all__ = [
     "Desk",
     "Disposition",
     "DispositionRequest",
+    "DuplicateRequest",
     "Entity",
     "ExternalRef",
     "History",
@@ -63,6 +66,7 @@ __all__ = [
     "Update",
     "UpdateRequest",
     "User",
+    "VisibilityRequest",
     "check_text",
     "problem_type",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from pydantic import AwareDatetime, Field
 
 from sambat_tui.contract.base import RequestModel
@@ -57,6 +59,20 @@ class DispositionRequest(RequestModel):
     to_agency: Identifier
     to_desk: Identifier | None = None
     to_user: Identifier | None = None
+    reason: Reason
+
+
+class VisibilityRequest(RequestModel):
+    """``POST /v1/complaints/{id}/visibility`` (coordinator) with ``If-Match`` and ``Idempotency-Key``."""
+
+    visibility: Visibility
+    reason: Reason
+
+
+class DuplicateRequest(RequestModel):
+    """``POST /v1/complaints/{id}/duplicate``: the complaint follows ``duplicate_of``; null unlinks it."""
+
+    duplicate_of: UUID | None
     reason: Reason
 
 

@@ -99,5 +99,7 @@ def test_the_openapi_document_lists_every_v1_endpoint(api: Api) -> None:
         "/v1/complaints/{complaint_id}/updates/{update_id}": {"put"},
         "/v1/complaints/{complaint_id}/history": {"get"},
         "/v1/complaints/{complaint_id}/reporter": {"get"},
+        "/v1/complaints/{complaint_id}/visibility": {"post"},
+        "/v1/complaints/{complaint_id}/duplicate": {"post"},
     }
     assert {path: set(methods) for path, methods in paths.items() if path.startswith("/v1/")} == expected
