@@ -9,6 +9,7 @@ check.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from pathlib import Path
 
@@ -28,6 +29,9 @@ async def render(scenario: Scenario) -> str:
 
 
 def main(argv: list[str]) -> int:
+    # The "open_failed" scenario logs the failure it shows; the gallery run needs no traceback on stderr.
+    logging.getLogger("sambat_tui").addHandler(logging.NullHandler())
+    logging.getLogger("sambat_tui").propagate = False
     if not argv:
         print("usage: python -m tests.ui.render_screens OUT_DIR [scenario ...]", file=sys.stderr)
         return 2
@@ -43,7 +47,29 @@ def main(argv: list[str]) -> int:
         svg = asyncio.run(render(scenario))
         (out / f"{scenario.name}.svg").write_text(svg, encoding="utf-8")
         print(f"{out / scenario.name}.svg  {scenario.title}")
+    if not names:
+        (out / "README.md").write_text(index(SCENARIOS), encoding="utf-8")
     return 0
+
+
+def index(scenarios: tuple[Scenario, ...]) -> str:
+    """A gallery page: one heading and picture per scenario, in the order of the list."""
+    lines = [
+        "# sambat-tui screens",
+        "",
+        "Made by `make screens` (`python -m tests.ui.render_screens screens`) from `tests/ui/scenarios.py`,",
+        "the same list the snapshot tests check. Do not edit by hand.",
+        "",
+    ]
+    for scenario in scenarios:
+        width, height = scenario.size
+        lines += [
+            f"## {scenario.title} ({width}x{height}, {scenario.lang})",
+            "",
+            f"![{scenario.name}]({scenario.name}.svg)",
+            "",
+        ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
