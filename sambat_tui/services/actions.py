@@ -20,7 +20,7 @@ from typing import Any
 
 from sambat_tui.contract import check_text
 from sambat_tui.domain import transitions as rules
-from sambat_tui.domain.model import Action, DispositionKind, Status, UpdateKind
+from sambat_tui.domain.model import Action, DispositionKind, Status, UpdateKind, Visibility
 from sambat_tui.services.identity import Identity
 from sambat_tui.services.templates import CannedResponse, responses_for
 from sambat_tui.store import complaints, outbox, reference, timeline
@@ -35,6 +35,7 @@ MAX_REASON = 2_000
 REFUSED_NOT_FOUND = "refused.not_found"
 REFUSED_READ_ONLY = "refused.read_only"
 REFUSED_NO_IDENTITY = "notify.no_identity"
+REFUSED_DUPLICATE_CHAIN = "refused.duplicate_chain"
 
 
 class TextRefused(ValueError):
@@ -260,3 +261,51 @@ class ActionService:
             rules.status_after_disposition(cached.status, kind)
 
         return self._merge([self._queue(i, Op.DISPOSITION, payload, check) for i in ids])
+
+    def archive(self, ids: Sequence[str], reason: str) -> ActionResult:
+        """Archive (too vague, irrelevant, a duplicate): the coordinator's, with a reason."""
+        return self.transition(ids, Action.ARCHIVE, reason)
+
+    def set_visibility(self, ids: Sequence[str], visibility: Visibility, *, reason: str) -> ActionResult:
+        """public, anonim (reporter hidden) or rahasia (hidden from the public): the coordinator's."""
+        visibility = Visibility(visibility)
+        reason = checked_text(reason, limit=MAX_REASON, what="alasan / reason")
+
+        def check(cached: CachedComplaint, me: Identity) -> None:
+            if not rules.has_permission(me.roles, rules.Permission.SET_VISIBILITY):
+                raise rules.RuleViolation(
+                    rules.ViolationCode.FORBIDDEN, "only the coordinator sets visibility"
+                )
+
+        payload = {"visibility": visibility.value, "reason": reason}
+        return self._merge([self._queue(i, Op.VISIBILITY, payload, check) for i in ids])
+
+    def link_duplicate(self, complaint_id: str, original_id: str | None, *, reason: str) -> ActionResult:
+        """Mark ``complaint_id`` as a duplicate of ``original_id`` (it then follows its status); None unlinks.
+
+        Refused at once for a role without the right, a closed complaint, a link to itself, an original the
+        cache does not hold or that is itself a duplicate (the server refuses chains too).
+        """
+        reason = checked_text(reason, limit=MAX_REASON, what="alasan / reason")
+        original_ref: str | None = None
+        if original_id is not None:
+            with self._store.read() as conn:
+                original = complaints.get(conn, original_id)
+            if original is None:
+                return ActionResult.one(None, (complaint_id, REFUSED_NOT_FOUND))
+            if original.data.get("duplicate_of") is not None or original.id == complaint_id:
+                return ActionResult.one(None, (complaint_id, REFUSED_DUPLICATE_CHAIN))
+            original_ref = str(original.data.get("public_ref") or original.id)
+
+        def check(cached: CachedComplaint, me: Identity) -> None:
+            if not rules.has_permission(me.roles, rules.Permission.LINK_DUPLICATE):
+                raise rules.RuleViolation(rules.ViolationCode.FORBIDDEN, "this role may not link duplicates")
+            if original_id is not None and not cached.status.is_open:
+                raise rules.RuleViolation(
+                    rules.ViolationCode.INVALID_TRANSITION, f"a {cached.status} complaint is not linked"
+                )
+
+        payload: dict[str, Any] = {"duplicate_of": original_id, "reason": reason}
+        if original_ref is not None:
+            payload["duplicate_of_ref"] = original_ref
+        return self._queue(complaint_id, Op.DUPLICATE, payload, check)

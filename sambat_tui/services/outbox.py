@@ -67,6 +67,12 @@ def summarise(op: str, payload: Mapping[str, Any]) -> str:
     elif op == Op.DISPOSITION:
         target = "/".join(str(p) for p in (payload.get("to_agency"), payload.get("to_desk")) if p)
         head, text = f"{payload.get('kind', '?')} -> {target}", payload.get("reason")
+    elif op == Op.VISIBILITY:
+        head, text = f"visibility -> {payload.get('visibility', '?')}", payload.get("reason")
+    elif op == Op.DUPLICATE:
+        ref = payload.get("duplicate_of_ref") or payload.get("duplicate_of")
+        head = f"duplicate of {ref}" if ref else "not a duplicate"
+        text = payload.get("reason")
     else:
         head, text = op, None
     line = head if not isinstance(text, str) or not text else f"{head}: {text}"

@@ -31,6 +31,7 @@ from sambat_tui.contract import (
     Complaint,
     Desk,
     DispositionRequest,
+    DuplicateRequest,
     History,
     Me,
     MutationResult,
@@ -38,6 +39,7 @@ from sambat_tui.contract import (
     TransitionRequest,
     UpdateRequest,
     User,
+    VisibilityRequest,
 )
 from sambat_tui.sync.errors import ApiError, Offline, ProtocolError
 from sambat_tui.sync.http import httpx
@@ -223,8 +225,9 @@ class ApiClient:
         params: Mapping[str, str | int] | None = None,
         body: BaseModel | None = None,
         headers: Mapping[str, str] | None = None,
+        keep_none: bool = False,
     ) -> httpx.Response:
-        content = None if body is None else body.model_dump_json(exclude_none=True).encode("utf-8")
+        content = None if body is None else body.model_dump_json(exclude_none=not keep_none).encode("utf-8")
         all_headers = dict(headers or {})
         if content is not None:
             all_headers["Content-Type"] = "application/json"
@@ -321,6 +324,30 @@ class ApiClient:
             f"/v1/complaints/{UUID(complaint_id)}/dispositions",
             body=request,
             headers=self._preconditions(version, idempotency_key),
+        )
+        return self._model(response, MutationResult)
+
+    def visibility(
+        self, complaint_id: str, request: VisibilityRequest, *, version: int, idempotency_key: str
+    ) -> MutationResult:
+        response = self._send(
+            "POST",
+            f"/v1/complaints/{UUID(complaint_id)}/visibility",
+            body=request,
+            headers=self._preconditions(version, idempotency_key),
+        )
+        return self._model(response, MutationResult)
+
+    def duplicate(
+        self, complaint_id: str, request: DuplicateRequest, *, version: int, idempotency_key: str
+    ) -> MutationResult:
+        # duplicate_of: null (unlink) must be sent, so this body is written without dropping None.
+        response = self._send(
+            "POST",
+            f"/v1/complaints/{UUID(complaint_id)}/duplicate",
+            body=request,
+            headers=self._preconditions(version, idempotency_key),
+            keep_none=True,
         )
         return self._model(response, MutationResult)
 

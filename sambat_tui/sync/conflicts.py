@@ -79,6 +79,18 @@ def rebase_refusal(
             kind = DispositionKind(entry.payload["kind"])
             rules.check_disposition(kind, held, agency_id, current.agency_id, entry.payload["to_agency"])
             rules.status_after_disposition(status, kind)
+        elif entry.op in (Op.VISIBILITY, Op.DUPLICATE):
+            needed = (
+                rules.Permission.SET_VISIBILITY
+                if entry.op == Op.VISIBILITY
+                else rules.Permission.LINK_DUPLICATE
+            )
+            if not rules.has_permission(held, needed):
+                raise rules.RuleViolation(rules.ViolationCode.FORBIDDEN, f"your role may not {needed.value}")
+            if entry.op == Op.DUPLICATE and entry.payload.get("duplicate_of") and not status.is_open:
+                raise rules.RuleViolation(
+                    rules.ViolationCode.INVALID_TRANSITION, f"a {status.value} complaint is not linked"
+                )
         else:
             return f"unknown operation {entry.op!r}"
     except rules.RuleViolation as violation:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sambat_tui.domain import transitions as rules
-from sambat_tui.domain.model import Action, DispositionKind, Status
+from sambat_tui.domain.model import Action, DispositionKind, Status, Visibility
 from sambat_tui.store import complaints, outbox
 from sambat_tui.store.outbox import QUEUED, OutboxEntry
 
@@ -23,6 +23,8 @@ class Op:
     TRANSITION = "transition"
     UPDATE = "update"
     DISPOSITION = "disposition"
+    VISIBILITY = "visibility"
+    DUPLICATE = "duplicate"
 
 
 def changes_for(data: Mapping[str, Any], op: str, payload: Mapping[str, Any], actor: str) -> dict[str, Any]:
@@ -71,6 +73,14 @@ def _changes(
             "desk_id": desk,
             "assignee_id": payload.get("to_user"),
         }
+    if op == Op.VISIBILITY:
+        return {"visibility": Visibility(payload["visibility"]).value}
+    if op == Op.DUPLICATE:
+        # The status follows the original once the server has the link; the cache may not hold the original.
+        original = payload["duplicate_of"]
+        if original is not None and not isinstance(original, str):
+            raise ValueError("duplicate_of must be a complaint id or null")
+        return {"duplicate_of": original}
     raise ValueError(f"unknown outbox op {op!r}")
 
 

@@ -26,10 +26,12 @@ from pydantic import ValidationError
 from sambat_tui.contract import (
     Complaint,
     DispositionRequest,
+    DuplicateRequest,
     Me,
     MutationResult,
     TransitionRequest,
     UpdateRequest,
+    VisibilityRequest,
 )
 from sambat_tui.store import complaints, outbox, timeline
 from sambat_tui.store.db import Store
@@ -160,6 +162,16 @@ class Pusher:
                 )
                 return self.client.disposition(
                     entry.complaint_id, disposition, version=version, idempotency_key=entry.mutation_id
+                )
+            if entry.op == Op.VISIBILITY:
+                visibility = VisibilityRequest(visibility=payload["visibility"], reason=payload["reason"])
+                return self.client.visibility(
+                    entry.complaint_id, visibility, version=version, idempotency_key=entry.mutation_id
+                )
+            if entry.op == Op.DUPLICATE:
+                duplicate = DuplicateRequest(duplicate_of=payload["duplicate_of"], reason=payload["reason"])
+                return self.client.duplicate(
+                    entry.complaint_id, duplicate, version=version, idempotency_key=entry.mutation_id
                 )
             if entry.op == Op.UPDATE:
                 update = UpdateRequest(

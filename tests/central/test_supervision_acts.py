@@ -1,4 +1,4 @@
-"""POST visibility and POST duplicate: roles, preconditions, idempotency, the feed, and duplicates following."""
+"""POST visibility and POST duplicate: roles, preconditions, idempotency, the feed, duplicates following."""
 
 from __future__ import annotations
 
