@@ -104,3 +104,26 @@ def test_random_policy_is_reproducible() -> None:
     second = random_policy(7, 0.5)
     assert [first(request) for _ in range(50)] == [second(request) for _ in range(50)]
     assert any(f is not None for f in (first(request) for _ in range(50)))
+
+
+def test_delay_after_holds_an_answer_the_server_already_committed(upstream: tuple[int, list[bytes]]) -> None:
+    port, hits = upstream
+    with FaultProxy(port, policy=_only(Fault.DELAY_AFTER), delay_seconds=0.5) as proxy:
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.post(f"{proxy.url}/x", content=b"committed", timeout=0.2)
+        # The client gave up, but the server has it already; the held answer is still on its way.
+        assert hits == [b"committed"]
+        proxy.wait_idle(timeout=5)
+    assert proxy.faults() == [Fault.DELAY_AFTER.value]
+
+
+def test_a_request_read_before_the_client_left_still_reaches_the_server(
+    upstream: tuple[int, list[bytes]],
+) -> None:
+    port, hits = upstream
+    with FaultProxy(port, policy=_only(Fault.DELAY), delay_seconds=0.3) as proxy:
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.post(f"{proxy.url}/x", content=b"late", timeout=0.1)
+        assert hits == []
+        proxy.wait_idle(timeout=5)
+        assert hits == [b"late"]

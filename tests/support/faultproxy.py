@@ -7,7 +7,13 @@ to fail at the moments that matter for "never lost, never applied twice":
 - ``DROP_AFTER`` / ``RESET_AFTER``: the server committed, the client never hears the answer;
 - ``ERROR_BEFORE``: a 500 without forwarding;
 - ``ERROR_AFTER``: the server committed, the client gets a 500 instead of the answer;
-- ``DELAY``: forwarded after a pause.
+- ``DELAY``: forwarded after a pause;
+- ``DELAY_AFTER``: the server committed at once, its answer is held for a pause (a client killed meanwhile
+  never hears of a commit that happened).
+
+A request the proxy has read is forwarded even when the client has gone meanwhile (killed during a
+``DELAY``): the server commits what a dead client sent, as a real one would. ``wait_idle`` waits for such
+late requests to finish.
 
 Only loopback is ever used: the proxy listens on 127.0.0.1 and forwards to a 127.0.0.1 upstream.
 """
@@ -33,6 +39,7 @@ class Fault(Enum):
     ERROR_BEFORE = "error_before"
     ERROR_AFTER = "error_after"
     DELAY = "delay"
+    DELAY_AFTER = "delay_after"
 
 
 @dataclass(frozen=True)
@@ -129,7 +136,12 @@ class FaultProxy:
     _threads: list[threading.Thread] = field(default_factory=list)
     _stopping: threading.Event = field(default_factory=threading.Event)
     _counter: int = 0
+    _in_flight: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _idle: threading.Condition = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._idle = threading.Condition(self._lock)
 
     def start(self) -> FaultProxy:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -161,6 +173,21 @@ class FaultProxy:
     def __exit__(self, *_exc: object) -> None:
         self.stop()
 
+    def wait_idle(self, timeout: float = 30.0, quiet: float = 0.05) -> None:
+        """Wait until no request is between the proxy and the server (or on its way back), and none has
+        come in for ``quiet`` seconds (bytes a killed client sent just before it died may still be read)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._idle:
+                left = deadline - time.monotonic()
+                if not self._idle.wait_for(lambda: self._in_flight == 0, max(left, 0)):
+                    raise TimeoutError(f"{self._in_flight} request(s) still in flight after {timeout} s")
+                seen = self._counter
+            time.sleep(quiet)
+            with self._idle:
+                if self._in_flight == 0 and self._counter == seen:
+                    return
+
     def faults(self) -> list[str]:
         with self._lock:
             return [entry[3] for entry in self.log if entry[3] != "pass"]
@@ -189,9 +216,8 @@ class FaultProxy:
 
     def _serve(self, client: socket.socket) -> None:
         client.settimeout(30)
-        upstream: socket.socket | None = None
+        link = _Upstream(self.upstream_port)
         client_buf = bytearray()
-        upstream_buf = bytearray()
         try:
             while not self._stopping.is_set():
                 head, start, headers, body = _read_message(client, client_buf)
@@ -200,44 +226,78 @@ class FaultProxy:
                 request = Request(method, path, headers, body, self._next_number())
                 fault = self.policy(request)
                 self._record(request, fault.value if fault else "pass")
-                if fault is Fault.DROP_BEFORE:
-                    client.close()
-                    return
-                if fault is Fault.RESET_BEFORE:
-                    _reset(client)
-                    return
-                if fault is Fault.ERROR_BEFORE:
-                    client.sendall(_ERROR_500)
-                    client.close()
-                    return
-                if fault is Fault.DELAY:
-                    time.sleep(self.delay_seconds)
-                if upstream is None:
-                    upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=30)
-                    upstream_buf = bytearray()
-                upstream.sendall(head + body)
-                r_head, _r_start, r_headers, r_body = _read_message(upstream, upstream_buf)
-                if fault is Fault.DROP_AFTER:
-                    client.close()
-                    return
-                if fault is Fault.RESET_AFTER:
-                    _reset(client)
-                    return
-                if fault is Fault.ERROR_AFTER:
-                    client.sendall(_ERROR_500)
-                    client.close()
-                    return
-                client.sendall(r_head + r_body)
-                if r_headers.get("connection", "").lower() == "close":
-                    client.close()
+                with self._idle:
+                    self._in_flight += 1
+                try:
+                    go_on = self._pass_on(client, link, head + body, fault)
+                finally:
+                    with self._idle:
+                        self._in_flight -= 1
+                        self._idle.notify_all()
+                if not go_on:
                     return
         except (_Closed, OSError, ValueError):
             pass
         finally:
-            for sock in (client, upstream):
-                if sock is not None:
-                    with contextlib.suppress(OSError):
-                        sock.close()
+            link.close()
+            with contextlib.suppress(OSError):
+                client.close()
+
+    def _pass_on(self, client: socket.socket, link: _Upstream, message: bytes, fault: Fault | None) -> bool:
+        """Forward one request (or fail it as ``fault`` says); False when the client connection is done."""
+        if fault is Fault.DROP_BEFORE:
+            client.close()
+            return False
+        if fault is Fault.RESET_BEFORE:
+            _reset(client)
+            return False
+        if fault is Fault.ERROR_BEFORE:
+            client.sendall(_ERROR_500)
+            client.close()
+            return False
+        if fault is Fault.DELAY:
+            time.sleep(self.delay_seconds)
+        r_head, r_headers, r_body = link.exchange(message)
+        if fault is Fault.DROP_AFTER:
+            client.close()
+            return False
+        if fault is Fault.RESET_AFTER:
+            _reset(client)
+            return False
+        if fault is Fault.ERROR_AFTER:
+            client.sendall(_ERROR_500)
+            client.close()
+            return False
+        if fault is Fault.DELAY_AFTER:
+            time.sleep(self.delay_seconds)
+        client.sendall(r_head + r_body)
+        if r_headers.get("connection", "").lower() == "close":
+            client.close()
+            return False
+        return True
+
+
+class _Upstream:
+    """The proxy's connection to the server for one client connection, opened at its first request."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.sock: socket.socket | None = None
+        self.buf = bytearray()
+
+    def exchange(self, message: bytes) -> tuple[bytes, dict[str, str], bytes]:
+        if self.sock is None:
+            self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+            self.buf = bytearray()
+        self.sock.sendall(message)
+        head, _start, headers, body = _read_message(self.sock, self.buf)
+        return head, headers, body
+
+    def close(self) -> None:
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.close()
+            self.sock = None
 
 
 def random_policy(seed: int, rate: float, faults: tuple[Fault, ...] = tuple(Fault)) -> Policy:
