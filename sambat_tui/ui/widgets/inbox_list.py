@@ -53,7 +53,7 @@ class Layout:
 
 # Fixed columns always shown, optional ones added while the title keeps at least _TITLE_MIN cells.
 _GAP = 1
-_TITLE_MIN = 22
+_TITLE_MIN = 20
 _FIXED = (Column("mark", 1), Column("ref", 15), Column("age", 4), Column("sla", 6))
 _TAIL = (Column("status", 12), Column("sync", 1))
 _OPTIONAL = (Column("kecamatan", 13), Column("category", 14), Column("assignee", 15))
