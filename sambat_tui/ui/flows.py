@@ -7,7 +7,7 @@ and moves on. The services decide; this code only offers what the domain rules s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -62,6 +62,23 @@ class Context:
     def roles(self) -> frozenset[Role]:
         identity = self.identity
         return identity.roles if identity is not None else frozenset()
+
+
+def target_of(data: Mapping[str, Any], complaint_id: str) -> Target | None:
+    """The acting target for a wire complaint; None when its status is missing or unknown to this client."""
+    raw = data.get("status")
+    try:
+        status = Status(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+    if status is None:
+        return None
+    ref = data.get("public_ref")
+    return Target(complaint_id, ref if isinstance(ref, str) else complaint_id, status)
+
+
+FlowStep = Callable[[Sequence["Target"], Callable[[], None]], None]
+"""A flow: given its targets and what to do once a change is queued."""
 
 
 _KEY_ACTIONS: dict[str, Action] = {"take": Action.TAKE, "respond": Action.RESPOND, "return": Action.RETURN}

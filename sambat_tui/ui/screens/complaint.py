@@ -14,7 +14,7 @@ from textual.widgets import Static
 from sambat_tui.domain.model import Status
 from sambat_tui.domain.sla import SlaState
 from sambat_tui.domain.text_safety import one_line
-from sambat_tui.ui.flows import Context, Flows, Target, key_state
+from sambat_tui.ui.flows import Context, Flows, Target, key_state, target_of
 from sambat_tui.ui.i18n import t
 from sambat_tui.ui.keys import MUTATING_ACTIONS, Scope, bindings
 from sambat_tui.ui.messages import DataChanged
@@ -105,17 +105,8 @@ class ComplaintScreen(Screen[None]):
 
     def _target(self) -> list[Target]:
         detail = self.detail
-        if detail is None:
-            return []
-        raw = detail.data.get("status")
-        try:
-            status = Status(raw) if isinstance(raw, str) else None
-        except ValueError:
-            status = None
-        if status is None:
-            return []
-        ref = detail.data.get("public_ref")
-        return [Target(self.complaint_id, ref if isinstance(ref, str) else self.complaint_id, status)]
+        target = target_of(detail.data, self.complaint_id) if detail is not None else None
+        return [target] if target is not None else []
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in MUTATING_ACTIONS:

@@ -13,7 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from sambat_tui.domain.text_safety import one_line
-from sambat_tui.ui.flows import Context, Flows, Target, key_state
+from sambat_tui.ui.flows import Context, Flows, FlowStep, Target, key_state, target_of
 from sambat_tui.ui.i18n import language, t
 from sambat_tui.ui.keys import MUTATING_ACTIONS, Scope, bindings
 from sambat_tui.ui.messages import DataChanged
@@ -48,6 +48,7 @@ class InboxScreen(Screen[None]):
         self.descending = False
         self.preview_on = False
         self._preview_timer: Timer | None = None
+        self._next_id: str | None = None  # where the cursor goes once an action is queued
 
     # -- layout -------------------------------------------------------------------------------------------
 
@@ -163,8 +164,9 @@ class InboxScreen(Screen[None]):
             targets = [Target(r.id, r.public_ref, r.status) for r in marked]
             for complaint_id in missing:
                 detail = self.ctx.session.complaints.get(complaint_id)
-                if detail is not None:
-                    targets.append(_target_of(detail.data, complaint_id))
+                target = target_of(detail.data, complaint_id) if detail is not None else None
+                if target is not None:
+                    targets.append(target)
             return targets
         row = listing.current
         return [Target(row.id, row.public_ref, row.status)] if row else []
@@ -311,36 +313,22 @@ class InboxScreen(Screen[None]):
         self.listing.clear_marks()
         self.reload(self._next_id)
 
-    def _act(self, flow: str) -> None:
+    def _act(self, flow: FlowStep) -> None:
         targets = self._targets()
         self._next_id = self.listing.next_row_id() if not self.listing.marked else None
-        getattr(self.flows, flow)(targets, self._after_acting)
-
-    _next_id: str | None = None
+        flow(targets, self._after_acting)
 
     def action_take(self) -> None:
-        self._act("take")
+        self._act(self.flows.take)
 
     def action_status(self) -> None:
-        self._act("status")
+        self._act(self.flows.status)
 
     def action_respond(self) -> None:
-        self._act("respond")
+        self._act(self.flows.respond)
 
     def action_note(self) -> None:
-        self._act("note")
+        self._act(self.flows.note)
 
     def action_return(self) -> None:
-        self._act("return_")
-
-
-def _target_of(data: dict[str, object], complaint_id: str) -> Target:
-    from sambat_tui.domain.model import Status
-
-    raw = data.get("status")
-    try:
-        status = Status(raw) if isinstance(raw, str) else Status.RECEIVED
-    except ValueError:
-        status = Status.RECEIVED
-    ref = data.get("public_ref")
-    return Target(complaint_id, ref if isinstance(ref, str) else complaint_id, status)
+        self._act(self.flows.return_)
