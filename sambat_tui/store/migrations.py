@@ -189,9 +189,22 @@ _V2 = _statements(
     f"CREATE INDEX inbox_priority ON complaints(status, priority_order, due_at, tiebreak, {_FILTER_COLUMNS})",
 )
 
+# The supervisor's views read ranges, never the whole cache: escalations and today's status changes by kind
+# and time (timeline_kind), duplicate candidates by category and creation time, intake per week, the weekly
+# SLA figures by response deadline, and the medians by first response and by close.
+_V3 = _statements(
+    "CREATE INDEX timeline_kind ON timeline(kind, at_us)",
+    "CREATE INDEX complaints_category_created ON complaints(category_code, created_at)",
+    "CREATE INDEX complaints_created ON complaints(created_at)",
+    "CREATE INDEX complaints_response_due ON complaints(response_due)",
+    "CREATE INDEX complaints_first_response ON complaints(first_response_at)",
+    "CREATE INDEX complaints_closed ON complaints(closed_at)",
+)
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(1, "cache schema", _V1),
     Migration(2, "keyset tiebreak column usable in index seeks", _V2),
+    Migration(3, "indexes of the supervisor's views", _V3),
 )
 LATEST: Final = MIGRATIONS[-1].version
 
