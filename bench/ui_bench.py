@@ -62,16 +62,22 @@ def _child(kind: str, records: int) -> None:
     TableApp().run()
 
 
-def _read_until_quiet(fd: int, quiet: float = QUIET, limit: float = 30.0) -> tuple[bytes, float]:
-    """Everything the app writes until it has been silent for ``quiet`` s; and when the first byte came."""
+def _read_until_quiet(
+    fd: int, quiet: float = QUIET, limit: float = 30.0, min_bytes: int = 1
+) -> tuple[bytes, float]:
+    """Everything the app writes until, with at least ``min_bytes`` read, it has been silent for ``quiet`` s.
+
+    Also returns when the first byte came.
+    """
     chunks: list[bytes] = []
+    total = 0
     started = time.perf_counter()
     first_at = 0.0
     deadline = started + limit
     while time.perf_counter() < deadline:
         ready, _, _ = select.select([fd], [], [], quiet)
         if not ready:
-            if chunks:
+            if total >= min_bytes:
                 break
             continue
         try:
@@ -83,6 +89,7 @@ def _read_until_quiet(fd: int, quiet: float = QUIET, limit: float = 30.0) -> tup
         if not chunks:
             first_at = time.perf_counter() - started
         chunks.append(data)
+        total += len(data)
     return b"".join(chunks), first_at
 
 
@@ -105,7 +112,8 @@ def measure(kind: str, records: int, moves: int) -> Figures:
         _child(kind, records)
         os._exit(0)
     try:
-        first, _ = _read_until_quiet(fd, quiet=1.5)
+        # A screen's worth of text at least: the terminal set-up comes first, the rows may take seconds.
+        first, _ = _read_until_quiet(fd, quiet=1.5, min_bytes=COLS * ROWS, limit=120)
         start_s = time.perf_counter() - started
         move_bytes = 0
         for _ in range(moves):

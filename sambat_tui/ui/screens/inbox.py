@@ -49,6 +49,7 @@ class InboxScreen(Screen[None]):
         self.preview_on = False
         self._preview_timer: Timer | None = None
         self._next_id: str | None = None  # where the cursor goes once an action is queued
+        self._counts: dict[str, int] | None = None
 
     # -- layout -------------------------------------------------------------------------------------------
 
@@ -103,10 +104,12 @@ class InboxScreen(Screen[None]):
         self._update_tabs()
         return True
 
-    def _update_tabs(self) -> None:
-        counts = self.ctx.session.inbox.counts()
+    def _update_tabs(self, *, recount: bool = True) -> None:
+        """Show the tabs; ``recount`` reads the counts again (SQL over the whole cache: not for a mark)."""
+        if recount or self._counts is None:
+            self._counts = self.ctx.session.inbox.counts()
         info = sort_info(self.sort.value, self.descending, self.query_text, len(self.listing.marked))
-        self.query_one("#tabs", TabsBar).show(self.tabs, counts, self.tab_index, info)
+        self.query_one("#tabs", TabsBar).show(self.tabs, self._counts, self.tab_index, info)
 
     def _show_query_error(self, error: QueryError | None) -> None:
         box = self.query_one("#search-error", Static)
@@ -221,7 +224,7 @@ class InboxScreen(Screen[None]):
 
     def action_back(self) -> None:
         if self.listing.clear_marks():
-            self._update_tabs()
+            self._update_tabs(recount=False)
             self.refresh_bindings()
             return
         search = self.query_one("#search-box")
@@ -299,11 +302,11 @@ class InboxScreen(Screen[None]):
 
     def action_mark(self) -> None:
         self.listing.toggle_mark()
-        self._update_tabs()
+        self._update_tabs(recount=False)
 
     def action_mark_all(self) -> None:
         self.listing.mark_visible()
-        self._update_tabs()
+        self._update_tabs(recount=False)
         self.refresh_bindings()
 
     # -- acting ---------------------------------------------------------------------------------------------

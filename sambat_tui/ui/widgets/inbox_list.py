@@ -210,8 +210,13 @@ class InboxList(Widget, can_focus=True):
         if row is None:
             return
         self.marked.symmetric_difference_update({row.id})
+        if self.window is not None:
+            self._refresh_row(self.window.cursor)  # only the line whose mark changed
         self.cursor_down()
-        self.refresh()
+
+    def _refresh_row(self, index: int) -> None:
+        if self.window is not None:
+            self.refresh(Region(0, 1 + index - self.window.top, self.size.width, 1))
 
     def mark_visible(self) -> None:
         ids = {row.id for row in self.visible_rows()}
