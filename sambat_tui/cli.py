@@ -225,6 +225,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     locate = commands.add_parser("locate", parents=[common], help="where config, data and logs are")
     locate.set_defaults(run=cmd_locate)
+
+    demo = commands.add_parser(
+        "demo", help="try it: an embedded server with a seeded city, the app signed in as one desk"
+    )
+    from sambat_tui.cli_demo import configure_parser as configure_demo
+
+    configure_demo(demo)
+    demo.set_defaults(run=cmd_demo)
     return parser
 
 
@@ -669,6 +677,12 @@ def cmd_locate(args: argparse.Namespace) -> int:
     out.line(f"server\t{safe(profile.server_url or '-')}")
     out.line(f"token\t{safe(TokenStore(profile).describe())}")
     return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from sambat_tui.cli_demo import run_demo
+
+    return run_demo(args, run_app)
 
 
 def run_app(args: argparse.Namespace) -> int:
