@@ -63,6 +63,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "refused.reason_required": ("perlu alasan (--reason)", "a reason is required (--reason)"),
     "refused.read_only": ("mode hanya baca", "read-only mode"),
     "refused.not_found": ("tidak ada di data lokal", "not in the local data"),
+    "refused.duplicate_chain": (
+        "tidak bisa ditautkan: aslinya sendiri duplikat, atau sama dengan pengaduan ini",
+        "cannot be linked: the original is itself a duplicate, or the same complaint",
+    ),
     "notify.no_identity": (
         "peran Anda belum diketahui: jalankan `sambat-tui sync` dulu",
         "your role is not known yet: run `sambat-tui sync` first",
@@ -233,6 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     configure_demo(demo)
     demo.set_defaults(run=cmd_demo)
+
+    from sambat_tui.cli_supervisor import add_commands
+
+    add_commands(commands, common)
     return parser
 
 

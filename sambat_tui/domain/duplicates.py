@@ -54,6 +54,9 @@ class DuplicatePolicy:
             raise ValueError("the weights are shares that add up to 1")
 
 
+DEFAULT_POLICY = DuplicatePolicy()
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     """What the scoring needs of one complaint."""
@@ -127,7 +130,7 @@ def _metres(a: Report, b: Report) -> float | None:
 def score(
     subject: Report,
     other: Report,
-    policy: DuplicatePolicy = DuplicatePolicy(),
+    policy: DuplicatePolicy = DEFAULT_POLICY,
     normalizer: Normalizer | None = None,
     *,
     subject_words: frozenset[str] | None = None,
@@ -166,7 +169,7 @@ def score(
 def rank(
     subject: Report,
     others: Iterable[Report],
-    policy: DuplicatePolicy = DuplicatePolicy(),
+    policy: DuplicatePolicy = DEFAULT_POLICY,
     normalizer: Normalizer | None = None,
     limit: int = 10,
 ) -> tuple[DuplicateScore, ...]:

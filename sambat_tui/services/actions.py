@@ -262,6 +262,29 @@ class ActionService:
 
         return self._merge([self._queue(i, Op.DISPOSITION, payload, check) for i in ids])
 
+    def move(
+        self,
+        ids: Sequence[str],
+        *,
+        to_agency: str,
+        to_desk: str | None = None,
+        to_user: str | None = None,
+        reason: str,
+    ) -> ActionResult:
+        """Send each complaint to a desk, a person or an agency: a reassign where the complaint already is
+        at ``to_agency`` (and a desk or person is named), a dispose otherwise. The kind is decided per
+        complaint, so the coordinator can move marked complaints of several agencies at once."""
+        with self._store.read() as conn:
+            agencies = {i: (c.data.get("agency_id") if (c := complaints.get(conn, i)) else None) for i in ids}
+        results = []
+        for complaint_id in dict.fromkeys(ids):
+            within = agencies.get(complaint_id) == to_agency and (to_desk is not None or to_user is not None)
+            kind = DispositionKind.REASSIGN if within else DispositionKind.DISPOSE
+            results.append(
+                self.dispose([complaint_id], kind, to_agency, reason=reason, to_desk=to_desk, to_user=to_user)
+            )
+        return self._merge(results)
+
     def archive(self, ids: Sequence[str], reason: str) -> ActionResult:
         """Archive (too vague, irrelevant, a duplicate): the coordinator's, with a reason."""
         return self.transition(ids, Action.ARCHIVE, reason)

@@ -21,6 +21,7 @@ from sambat_tui.services.identity import Identity
 from sambat_tui.services.inbox import InboxService
 from sambat_tui.services.outbox import OutboxService
 from sambat_tui.services.profiles import Profile
+from sambat_tui.services.supervision import SupervisionService
 from sambat_tui.services.sync import ClientFactory, SyncService
 from sambat_tui.services.templates import load_canned_responses
 from sambat_tui.store import outbox, reference
@@ -51,13 +52,17 @@ class Session:
         self.read_only = read_only
         self.config = config
         calendar = WorkingCalendar.load()
+        policy = SlaPolicy.load()
         self.inbox = InboxService(
             store,
             config=config,
             user_id=lambda: self.identity.user_id if self.identity else None,
             now=now,
             calendar=calendar,
-            policy=SlaPolicy.load(),
+            policy=policy,
+        )
+        self.supervision = SupervisionService(
+            store, identity=lambda: self.identity, now=now, calendar=calendar, policy=policy
         )
         self.complaints = ComplaintService(store, roles=self._roles, read_only=read_only)
         self.actions = ActionService(
