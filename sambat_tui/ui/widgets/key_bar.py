@@ -1,14 +1,18 @@
 """One line of the keys the screen offers now, translated; dimmed when a role or state cannot use them.
 
-Textual's ``Footer`` mounts a widget per key and recomposes on every binding change; this draws one line
-and repaints only when its text changes, which matters on a slow link.
+Each key is its own small widget, so when the cursor moves to a row where "take" is not allowed, only that
+key's few cells are redrawn, not the whole line: on a slow link the bar costs bytes only where it changed.
+The labels are mounted again only when the set of keys changes (another screen, a remap).
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -16,16 +20,52 @@ from sambat_tui.ui.i18n import t
 from sambat_tui.ui.keys import key_display
 
 
-class KeyBar(Widget):
+class KeyLabel(Widget):
     DEFAULT_CSS = """
-    KeyBar { height: 1; }
+    KeyLabel { width: auto; height: 1; padding: 0 2 0 0; }
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--disabled"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-label--key"}
+
+    def __init__(self, key: str, description: str, enabled: bool) -> None:
+        super().__init__(classes="" if enabled else "-disabled")
+        self.key = key
+        self.description = description
+        self.enabled = enabled
+
+    def set_enabled(self, enabled: bool) -> None:
+        if enabled != self.enabled:
+            self.enabled = enabled
+            self.set_class(not enabled, "-disabled")  # restyles and repaints this label only
+
+    def _label(self) -> str:
+        return t(self.description)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return cell_len(self.key) + 1 + cell_len(self._label())
+
+    def render(self) -> Text:
+        # Two style runs at most: each run costs an escape sequence on the wire.
+        if not self.enabled:
+            return Text(f"{self.key} {self._label()}", no_wrap=True, end="")
+        text = Text(no_wrap=True, end="")
+        text.append(self.key, self.get_component_rich_style("key-label--key", partial=True))
+        text.append(" " + self._label())
+        return text
+
+
+class KeyBar(Widget):
+    DEFAULT_CSS = """
+    KeyBar { height: 1; layout: horizontal; overflow: hidden; }
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._shown: tuple[tuple[str, str, bool], ...] = ()
+        self._layout: tuple[tuple[str, str], ...] = ()  # (key, description) of the labels mounted
+        self._labels: list[KeyLabel] = []
+
+    def compose(self) -> ComposeResult:
+        return iter(())
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -34,11 +74,15 @@ class KeyBar(Widget):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    def shown(self) -> list[tuple[str, str, bool]]:
+        """(key as displayed, i18n key of the description, enabled) for each key the bar shows."""
+        return [(label.key, label.description, label.enabled) for label in self._labels]
+
     def _bindings_changed(self, screen: Screen[object]) -> None:
         if screen is not self.screen:
             return
         seen: set[str] = set()
-        shown: list[tuple[str, str, bool]] = []
+        wanted: list[tuple[str, str, bool]] = []
         for key, active in screen.active_bindings.items():
             binding = active.binding
             if not binding.show:
@@ -47,25 +91,17 @@ class KeyBar(Widget):
             if ident in seen:
                 continue
             seen.add(ident)
-            shown.append((key_display(key), binding.description, active.enabled))
-        if tuple(shown) != self._shown:
-            self._shown = tuple(shown)
-            self.refresh()
+            wanted.append((key_display(key), binding.description, active.enabled))
+        layout = tuple((key, description) for key, description, _ in wanted)
+        if layout == self._layout:
+            for label, (_, _, enabled) in zip(self._labels, wanted, strict=True):
+                label.set_enabled(enabled)
+            return
+        self._layout = layout
+        self.remove_children()
+        self._labels = [KeyLabel(key, description, enabled) for key, description, enabled in wanted]
+        self.mount_all(self._labels)
 
     def relabel(self) -> None:
-        self.refresh()
-
-    def render(self) -> Text:
-        key_style = self.get_component_rich_style("key-bar--key", partial=True)
-        off_style = self.get_component_rich_style("key-bar--disabled", partial=True)
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        # Two style runs per key (the key, then its label with the gap after it): each run costs an escape
-        # sequence on the wire, and this line is redrawn whenever a key becomes available or not.
-        for index, (key, description, enabled) in enumerate(self._shown):
-            gap = "  " if index + 1 < len(self._shown) else ""
-            if enabled:
-                text.append(key, key_style)
-                text.append(f" {t(description)}{gap}")
-            else:
-                text.append(f"{key} {t(description)}{gap}", off_style)
-        return text
+        for label in self._labels:
+            label.refresh(layout=True)
