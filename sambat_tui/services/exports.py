@@ -8,20 +8,25 @@ titles and names come from citizens and other agencies. Times are Jakarta time.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from sambat_tui.domain.calendar import JAKARTA
 from sambat_tui.domain.text_safety import neutralise
-from sambat_tui.services.supervision import (
-    Dashboard,
-    DuplicateSuggestion,
-    EscalationRow,
-    TriageItem,
-    Workload,
-)
+from sambat_tui.services.files import write_private_text
+
+if TYPE_CHECKING:
+    from sambat_tui.services.supervision import (
+        Dashboard,
+        DuplicateSuggestion,
+        EscalationRow,
+        TriageItem,
+        Workload,
+    )
 
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 VIEWS = ("workload", "escalations", "dashboard", "triage", "duplicates")
@@ -45,6 +50,18 @@ def write_csv(table: Table, target: IO[str]) -> int:
     for row in table.rows:
         writer.writerow([csv_cell(v) for v in row])
     return len(table.rows)
+
+
+def export_file(directory: Path, view: str, table: Table, now: datetime) -> Path:
+    """Write ``table`` as ``<directory>/<view>-<Jakarta time>.csv`` (0600); returns the path."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; views are {', '.join(VIEWS)}")
+    buffer = io.StringIO(newline="")
+    write_csv(table, buffer)
+    stamp = now.astimezone(JAKARTA).strftime("%Y%m%d-%H%M%S")
+    path = directory / f"{view}-{stamp}.csv"
+    write_private_text(path, buffer.getvalue())
+    return path
 
 
 def _time(moment: datetime | None) -> str:

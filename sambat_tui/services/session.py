@@ -62,7 +62,12 @@ class Session:
             policy=policy,
         )
         self.supervision = SupervisionService(
-            store, identity=lambda: self.identity, now=now, calendar=calendar, policy=policy
+            store,
+            identity=lambda: self.identity,
+            now=now,
+            calendar=calendar,
+            policy=policy,
+            export_dir=profile.data_dir / "exports",
         )
         self.complaints = ComplaintService(store, roles=self._roles, read_only=read_only)
         self.actions = ActionService(

@@ -20,6 +20,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from sambat_tui.domain import transitions as rules
@@ -30,6 +31,7 @@ from sambat_tui.domain.query import parse
 from sambat_tui.domain.routing import Router, UnknownCategory
 from sambat_tui.domain.sla import SlaPolicy, SlaState, sla_state
 from sambat_tui.domain.weeks import IsoWeek, last_weeks
+from sambat_tui.services.exports import Table, export_file
 from sambat_tui.services.identity import Identity
 from sambat_tui.store import complaints, reference, timeline
 from sambat_tui.store import duplicates as store_duplicates
@@ -159,6 +161,8 @@ class TriageItem:
     created_at: datetime
     due_at: datetime | None
     sla_state: SlaState | None
+    sla_days_left: int | None
+    """Working days left to verify (0 = today, below 0 = overdue)."""
     explanation: str
     """Why it waits here: the routing engine's sentence, or the returning agency's reason."""
     returned_by: str | None
@@ -222,6 +226,7 @@ class SupervisionService:
         policy: SlaPolicy,
         router: Callable[[], Router] = Router.load,
         duplicate_policy: DuplicatePolicy | None = None,
+        export_dir: Path | None = None,
     ) -> None:
         self._store = store
         self._identity = identity
@@ -231,9 +236,16 @@ class SupervisionService:
         self._router_factory = router
         self._router: Router | None = None
         self._duplicate_policy = duplicate_policy or DuplicatePolicy()
+        self._export_dir = export_dir
 
     def now(self) -> datetime:
         return self._now()
+
+    def export(self, view: str, table: Table) -> Path:
+        """Write a view's table as CSV into the profile's export folder; returns the file."""
+        if self._export_dir is None:
+            raise RuntimeError("this session has no export folder")
+        return export_file(self._export_dir, view, table, self._now())
 
     # --- who may see what ---
 
@@ -476,7 +488,9 @@ class SupervisionService:
                 )
             )
         now = self._now()
-        state = None if cached.due_at is None else sla_state(cached.due_at, now, self._calendar, self._policy)
+        due = cached.due_at
+        state = None if due is None else sla_state(due, now, self._calendar, self._policy)
+        days = None if due is None else self._calendar.working_days_left(due, now)
         return TriageItem(
             complaint_id=cached.id,
             public_ref=str(data.get("public_ref", "")),
@@ -486,6 +500,7 @@ class SupervisionService:
             created_at=datetime.fromisoformat(str(data["created_at"])),
             due_at=cached.due_at,
             sla_state=state,
+            sla_days_left=days,
             explanation=explanation,
             returned_by=returned_by,
             guesses=tuple(guesses),
