@@ -170,14 +170,40 @@ class Flows:
         self.app.push_screen(StatusPicker(describe(targets), allowed), picked)
 
     def _with_reason(self, targets: Sequence[Target], action: Action, done: Callable[[], None]) -> None:
-        def reasoned(reason: str | None) -> None:
-            if reason is None:
+        title = t("status.title", target=describe(targets))
+        service = self.ctx.session.actions
+        self._ask_reason(
+            title,
+            t("status.reason"),
+            lambda r: [service.transition([x.id for x in targets], action, r)],
+            done,
+        )
+
+    def _ask_reason(
+        self,
+        title: str,
+        prompt: str,
+        act: Callable[[str], list[ActionResult]],
+        done: Callable[[], None],
+        reason: str = "",
+        error: str | None = None,
+    ) -> None:
+        """Ask for a reason, act with it; a reason the services refuse comes back to the dialog to fix."""
+
+        def reasoned(given: str | None) -> None:
+            if given is None:
                 return
-            self.report([self.ctx.session.actions.transition([x.id for x in targets], action, reason)])
+            from sambat_tui.services.actions import TextRefused
+
+            try:
+                results = act(given)
+            except TextRefused as refused:
+                self._ask_reason(title, prompt, act, done, given, str(refused))
+                return
+            self.report(results)
             done()
 
-        title = t("status.title", target=describe(targets))
-        self.app.push_screen(ReasonDialog(title, t("status.reason")), reasoned)
+        self.app.push_screen(ReasonDialog(title, prompt, reason=reason, error=error), reasoned)
 
     def respond(self, targets: Sequence[Target], done: Callable[[], None]) -> None:
         self._compose(targets, done, public=True)
@@ -199,39 +225,46 @@ class Flows:
                 a for a in offered(allowed) if a not in (Action.RESPOND, Action.RETURN, Action.ARCHIVE)
             )
 
+        def open_dialog(body: str = "", error: str | None = None) -> None:
+            dialog = ComposeDialog(
+                public=public,
+                target=describe(targets),
+                public_ref=first.public_ref,
+                templates=templates,
+                next_actions=next_actions,
+                body=body,
+                error=error,
+            )
+            self.app.push_screen(dialog, composed)
+
         def composed(result: Composed | None) -> None:
             if result is None:
                 return
+            from sambat_tui.services.actions import TextRefused
+
             results: list[ActionResult] = []
-            for target in targets:
-                if public:
-                    results.append(service.respond(target.id, result.body))
-                else:
-                    results.append(service.note(target.id, result.body))
+            try:
+                for target in targets:
+                    if public:
+                        results.append(service.respond(target.id, result.body))
+                    else:
+                        results.append(service.note(target.id, result.body))
+            except TextRefused as refused:
+                # The text is checked before anything is queued: give it back to the user to fix.
+                open_dialog(result.body, str(refused))
+                return
             if result.then is not None:
                 results.append(service.transition([x.id for x in targets], result.then))
             self.report(results)
             done()
 
-        dialog = ComposeDialog(
-            public=public,
-            target=describe(targets),
-            public_ref=first.public_ref,
-            templates=templates,
-            next_actions=next_actions,
-        )
-        self.app.push_screen(dialog, composed)
+        open_dialog()
 
     def return_(self, targets: Sequence[Target], done: Callable[[], None]) -> None:
         if not self._guard(targets):
             return
         service = self.ctx.session.actions
-
-        def reasoned(reason: str | None) -> None:
-            if reason is None:
-                return
-            self.report([service.return_(x.id, reason) for x in targets])
-            done()
-
         title = t("return.title", target=describe(targets))
-        self.app.push_screen(ReasonDialog(title, t("return.reason")), reasoned)
+        self._ask_reason(
+            title, t("return.reason"), lambda r: [service.return_(x.id, r) for x in targets], done
+        )

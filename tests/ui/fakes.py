@@ -20,12 +20,13 @@ from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.model import KECAMATAN_MALANG, Action, Priority, Role, Status, Visibility
 from sambat_tui.domain.query import parse as parse_query
 from sambat_tui.domain.sla import SlaPolicy, SlaState, sla_state
+from sambat_tui.domain.text_safety import one_line
 from sambat_tui.domain.transitions import RuleViolation, allowed_actions, apply_action
 from sambat_tui.services.actions import ActionResult
 from sambat_tui.services.complaints import ComplaintDetail, TimelineEntry
 from sambat_tui.services.identity import Identity
 from sambat_tui.services.inbox import InboxPage, InboxRow, Sort, Tab
-from sambat_tui.services.outbox import OutboxCounts, OutboxEntry
+from sambat_tui.services.outbox import OutboxActionRefused, OutboxCounts, OutboxEntry
 from sambat_tui.services.sync import SyncProgress, SyncReport, SyncStatus
 from sambat_tui.services.templates import CannedResponse
 
@@ -496,7 +497,8 @@ class FakeActions:
             detail="",
             pending=True,
         )
-        return ActionResult((self._queue(record, "update", body[:60], entry),), ())
+        kind = "public_response" if public else "internal_note"
+        return ActionResult((self._queue(record, "update", one_line(f"{kind}: {body}", 80), entry),), ())
 
     def respond(self, complaint_id: str, body: str) -> ActionResult:
         return self._update(complaint_id, body, public=True)
@@ -560,8 +562,14 @@ class FakeOutbox:
 
     def edit(self, mutation_id: str, body: str) -> None:
         index = self._index(mutation_id)
+        entry = self._s.outbox_entries[index]
+        if entry.op != "update":
+            raise OutboxActionRefused("only texts can be edited")
+        if entry.state == "sending" or (entry.attempts and entry.state != "conflict"):
+            raise OutboxActionRefused("it may have reached the server; retry it first")
+        head = entry.summary.partition(": ")[0]
         self._s.outbox_entries[index] = replace(
-            self._s.outbox_entries[index], summary=body[:60], state="pending"
+            entry, summary=one_line(f"{head}: {body}", 80), state="pending"
         )
 
 

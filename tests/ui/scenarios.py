@@ -63,11 +63,11 @@ def _outbox_states(session: FakeSession) -> None:
     records = session.records
     entries = [
         ("transition", "take", "pending", 0, None, None),
-        ("update", "Perbaikan dijadwalkan minggu ini.", "sending", 1, None, None),
+        ("update", "public_response: Perbaikan dijadwalkan minggu ini.", "sending", 1, None, None),
         ("transition", "close", "failed", 4, "HTTP 503 from the server", None),
         (
             "update",
-            "Sudah kami tangani.",
+            "public_response: Sudah kami tangani.",
             "conflict",
             1,
             "409",

@@ -105,7 +105,12 @@ async def test_outbox_retry_edit_and_discard_with_confirm() -> None:
         await press("j", "e", "ctrl+a", "shift+end")
         await pilot.press(*"diubah")
         await press("ctrl+s")
-        assert session.outbox_entries[4].summary == "diubah" and session.outbox_entries[4].state == "pending"
+        assert session.outbox_entries[4].summary == "public_response: diubah"
+        assert session.outbox_entries[4].state == "pending"
+        await press("k", "k", "e", "ctrl+s")  # the one being sent: refused, shown, nothing raised
+        assert session.outbox_entries[2].state == "sending"
+        assert app.is_running
+        await press("j", "j")
         await press("d", "n")
         assert len(session.outbox_entries) == 5
         await press("d", "y")

@@ -268,3 +268,45 @@ async def test_keys_follow_the_config_key_map() -> None:
         assert not r.session.outbox_entries
         await r.press("T")
         assert len(r.session.outbox_entries) == 1
+
+
+async def test_a_text_the_services_refuse_comes_back_to_the_dialog() -> None:
+    from sambat_tui.services.actions import TextRefused
+    from sambat_tui.ui.dialogs.compose import ComposeDialog
+    from sambat_tui.ui.dialogs.reason import ReasonDialog
+
+    session = _working()
+    real_note = session.actions.note
+    real_return = session.actions.return_
+
+    def picky_note(complaint_id: str, body: str) -> object:
+        if len(body) < 5:
+            raise TextRefused("teks terlalu pendek / text too short")
+        return real_note(complaint_id, body)
+
+    def picky_return(complaint_id: str, reason: str) -> object:
+        if "\ud800" in reason or len(reason) < 5:
+            raise TextRefused("alasan terlalu pendek / reason too short")
+        return real_return(complaint_id, reason)
+
+    session.actions.note = picky_note  # type: ignore[method-assign,assignment]
+    session.actions.return_ = picky_return  # type: ignore[method-assign,assignment]
+    async with running(session) as r:
+        await r.press("c")
+        await r.type("abc")
+        await r.press("ctrl+s")
+        dialog = r.app.screen
+        assert isinstance(dialog, ComposeDialog)
+        assert "terlalu pendek" in str(dialog.query_one("#error").visual)  # type: ignore[attr-defined]
+        assert dialog.query_one("#body").text == "abc"  # type: ignore[attr-defined]
+        await r.type("defg")
+        await r.press("ctrl+s")
+        assert not isinstance(r.app.screen, ComposeDialog) and len(session.outbox_entries) == 1
+        await r.press("b")
+        await r.type("no")
+        await r.press("enter")
+        assert isinstance(r.app.screen, ReasonDialog)
+        assert r.app.screen.query_one("#reason").value == "no"  # type: ignore[attr-defined]
+        await r.type(" wewenang")
+        await r.press("enter")
+        assert len(session.outbox_entries) == 2

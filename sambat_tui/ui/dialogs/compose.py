@@ -43,6 +43,7 @@ class ComposeDialog(ModalScreen[Composed | None]):
         next_actions: tuple[Action, ...] = (),
         body: str = "",
         title: str | None = None,
+        error: str | None = None,
     ) -> None:
         super().__init__(classes="dialog")
         self.public = public
@@ -52,6 +53,7 @@ class ComposeDialog(ModalScreen[Composed | None]):
         self._next_actions = next_actions
         self._body = body
         self._title = title
+        self._error = error
 
     def compose(self) -> ComposeResult:
         title = self._title or t(
@@ -80,7 +82,7 @@ class ComposeDialog(ModalScreen[Composed | None]):
                 options = [(t("compose.status_keep"), "")] + [(label(a), a.value) for a in self._next_actions]
                 yield Static(Text(t("compose.status_after")), classes="dialog-label")
                 yield Select(options, value="", allow_blank=False, id="then")
-            yield Static("", id="error", classes="dialog-error")
+            yield Static(Text(self._error or ""), id="error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield DialogHint(classes="dialog-hint-keys")
                 yield Button(t("compose.send"), id="send", variant="primary")

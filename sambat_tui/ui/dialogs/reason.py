@@ -19,20 +19,30 @@ from sambat_tui.ui.keys import Scope, bindings
 class ReasonDialog(ModalScreen[str | None]):
     BINDINGS = bindings(Scope.DIALOG)
 
-    def __init__(self, title: str, prompt: str, *, required_message: str | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        prompt: str,
+        *,
+        reason: str = "",
+        error: str | None = None,
+        required_message: str | None = None,
+    ) -> None:
         super().__init__(classes="dialog")
         self._title = title
         self._prompt = prompt
+        self._reason = reason
+        self._error = error
         self._required = required_message or t("return.required")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static(Text(self._title), classes="dialog-title")
             yield Static(Text(self._prompt), classes="dialog-label")
-            reason = Input(id="reason")
+            reason = Input(self._reason, id="reason")
             reason.cursor_blink = False  # a blinking cursor repaints twice a second: bytes on a slow link
             yield reason
-            yield Static("", id="error", classes="dialog-error")
+            yield Static(Text(self._error or ""), id="error", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield DialogHint(classes="dialog-hint-keys")
                 yield Button(t("compose.send"), id="send", variant="primary")

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 
 from typing import ClassVar
 
+from collections.abc import Callable
+from functools import partial
+
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -151,13 +154,43 @@ class OutboxScreen(Screen[None]):
         if callable(refresh):
             refresh()
 
+    def _attempt(self, act: Callable[[], None], done_message: str) -> bool:
+        """Run one outbox act; a refusal (being sent right now, already gone, a bad text) is shown, not raised."""
+        from sambat_tui.services.actions import TextRefused
+        from sambat_tui.services.outbox import OutboxActionRefused
+
+        try:
+            act()
+        except (OutboxActionRefused, TextRefused, KeyError) as refused:
+            self.notify(one_line(str(refused).strip("'"), 200), severity="warning")
+            self._changed()
+            return False
+        self.notify(done_message)
+        self._changed()
+        return True
+
     def action_retry(self) -> None:
         entry = self.selected
         if entry is None:
             return
-        self.ctx.session.outbox.retry(entry.mutation_id)
-        self.notify(t("notify.retry_queued"))
-        self._changed()
+        self._attempt(partial(self.ctx.session.outbox.retry, entry.mutation_id), t("notify.retry_queued"))
+
+    def _text_of(self, entry: OutboxEntry) -> str:
+        """The full text of a queued response or note, from its pending copy in the timeline.
+
+        The outbox line holds only a cut summary (``public_response: Terima kasih…``); editing that would
+        send the cut text. The pending timeline entry of the same kind whose text the summary starts with
+        is the one queued.
+        """
+        head, _, shown = entry.summary.partition(": ")
+        shown = shown.removesuffix("…")
+        detail = self.ctx.session.complaints.get(entry.complaint_id)
+        if detail is not None:
+            for item in detail.timeline:
+                if item.pending and item.kind == "update" and item.subkind == head:
+                    if one_line(item.body).startswith(shown):
+                        return item.body
+        return shown
 
     def action_edit(self) -> None:
         entry = self.selected
@@ -168,15 +201,16 @@ class OutboxScreen(Screen[None]):
         def edited(result: Composed | None) -> None:
             if result is None:
                 return
-            self.ctx.session.outbox.edit(entry.mutation_id, result.body)
-            self.notify(t("notify.retry_queued"))
-            self._changed()
+            self._attempt(
+                partial(self.ctx.session.outbox.edit, entry.mutation_id, result.body),
+                t("notify.retry_queued"),
+            )
 
         dialog = ComposeDialog(
             public=False,
             target=one_line(entry.public_ref, 40),
             public_ref=entry.public_ref,
-            body=entry.summary,
+            body=self._text_of(entry),
             title=t("outbox.edit_title", ref=one_line(entry.public_ref, 40)),
         )
         self.app.push_screen(dialog, edited)
@@ -188,9 +222,9 @@ class OutboxScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.ctx.session.outbox.discard(entry.mutation_id)
-                self.notify(t("notify.discarded"))
-                self._changed()
+                self._attempt(
+                    partial(self.ctx.session.outbox.discard, entry.mutation_id), t("notify.discarded")
+                )
 
         body = t("discard.body", summary=one_line(entry.summary, 80), ref=one_line(entry.public_ref, 40))
         self.app.push_screen(
