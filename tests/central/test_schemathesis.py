@@ -127,10 +127,5 @@ def test_the_openapi_document_is_valid(api_schema: schemathesis.BaseSchema) -> N
     assert _path_parameter_gaps(document, "/v1/") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the Open311 routes (/open311/v2/*.{fmt}) are registered without declaring their path "
-    "parameters in the OpenAPI document; remove this mark when they are",
-)
 def test_open311_paths_declare_their_parameters(api_schema: schemathesis.BaseSchema) -> None:
     assert _path_parameter_gaps(api_schema.raw_schema, "/open311/") == []
