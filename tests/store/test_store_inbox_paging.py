@@ -130,7 +130,7 @@ def test_every_sort_and_filter_pages_every_row_once_both_ways(mode: str) -> None
         assert got == {name: sum(matches(c, q.criteria()) for c in items) for name, q in tabs.items()}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     items=complaint_lists(30),
     query=st.sampled_from(PARSED),

@@ -107,7 +107,7 @@ def test_match_expression_quotes_every_term() -> None:
     assert search.match_expression((TextTerm("ab\x00cd\ud800"),)) == '"ab cd " *'
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(st.sampled_from('ab "*-:()^NEAR+~,.\u0301é\ud7ff'), max_size=25) | st.text(max_size=25))
 def test_no_text_makes_the_search_fail(searchable: Store, text: str) -> None:
     try:

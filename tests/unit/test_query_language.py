@@ -253,7 +253,7 @@ SYNTAX = st.sampled_from(
 HOSTILE_TEXT = st.lists(st.one_of(SYNTAX, st.text(max_size=4)), max_size=30).map("".join)
 
 
-@settings(max_examples=300)
+@settings(max_examples=200)
 @given(st.one_of(st.text(max_size=80), HOSTILE_TEXT))
 def test_parse_raises_nothing_but_query_error(text: str) -> None:
     try:
