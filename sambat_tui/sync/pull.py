@@ -7,7 +7,8 @@ agency: one page is held at a time, and consecutive changes of one kind are writ
 - A change that breaks the contract (a lone surrogate, invalid UTF-8, a missing field, an unknown status)
   is quarantined with its reason and the pull goes on.
 - ``evict``: the complaint left this user's scope; it is dropped with its timeline and its still-queued
-  mutations become conflicts (never silently dropped).
+  mutations become conflicts (never silently dropped), but for one that may already be on the server: the
+  push asks the server about that one first (``mark_evicted``).
 - ``410 cursor_expired``: the server compacted its log past our cursor (or it is another database). The pull
   walks the feed again from the beginning, keeping the cache meanwhile, and at the end evicts every cached
   complaint the walk did not deliver (it left the scope while the log was compacted). The outbox is kept.
@@ -111,11 +112,20 @@ def _kind(item: Change | Unparsed) -> tuple[str, str]:
 
 
 def mark_evicted(conn: sqlite3.Connection, complaint_id: str) -> int:
-    """Drop a complaint that left the scope; its queued mutations become conflicts. Returns how many."""
-    entries = complaints.evict(conn, complaint_id)
-    for entry in entries:
-        outbox.mark_conflict(conn, entry.seq, EVICTED_REASON, "evicted")
-    return len(entries)
+    """Drop a complaint that left the scope; its queued mutations become conflicts. Returns how many.
+
+    Except one that was sent before (``attempts`` > 0) and never acknowledged: the server may have it (a
+    commit whose answer was lost, a process killed while it waited). It stays queued, and the push asks the
+    server by sending it again: the same Idempotency-Key or update id gets the first answer if it arrived,
+    404 if it did not (then it is a conflict). Calling it "not sent" unasked would make a person write it
+    twice.
+    """
+    marked = 0
+    for entry in complaints.evict(conn, complaint_id):
+        if entry.attempts == 0:
+            outbox.mark_conflict(conn, entry.seq, EVICTED_REASON, "evicted")
+            marked += 1
+    return marked
 
 
 def request_refetch(conn: sqlite3.Connection, complaint_id: str) -> None:

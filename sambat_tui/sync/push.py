@@ -4,7 +4,9 @@ For each mutation that is ready (``store.outbox.ready``: the first unacknowledge
 pending, or failed with its retry time reached):
 
 1. ``sending`` is committed before the request goes out, so a crash mid-request is visible afterwards
-   (``outbox.reset_sending`` puts it back to pending; the resend is harmless).
+   (``outbox.reset_sending`` puts it back to pending; the resend is harmless). A mutation sent before
+   whose complaint has left the cache since is sent again all the same: only the server knows whether
+   the first attempt arrived (``pull.mark_evicted``).
 2. The request carries ``Idempotency-Key`` = the mutation id and ``If-Match`` = the version of the complaint
    as cached now (after an earlier mutation of the same complaint, the server's answer gave the new one);
    updates are ``PUT`` by their client-made id.
@@ -42,7 +44,7 @@ from sambat_tui.sync.client import ApiClient, validation_summary
 from sambat_tui.sync.conflicts import Verdict, classify, rebase_refusal
 from sambat_tui.sync.errors import ApiError, Offline, SyncError
 from sambat_tui.sync.optimistic import Op
-from sambat_tui.sync.pull import request_refetch
+from sambat_tui.sync.pull import EVICTED_REASON, request_refetch
 
 MAX_REBASES = 3
 """412s answered by a rebase within one attempt; more means the complaint is changing under us right now."""
@@ -120,12 +122,15 @@ class Pusher:
             if current is None or current.state not in (OutboxState.PENDING, OutboxState.FAILED):
                 return  # settled meanwhile (discarded by the user)
             cached = complaints.get(conn, entry.complaint_id)
-            if cached is None:
+            if cached is None and entry.attempts == 0:
                 outbox.mark_conflict(conn, entry.seq, NOT_CACHED_REASON, "not cached")
                 stats.conflicts += 1
                 return
+            # Not cached yet sent before: its complaint left the scope while its answer was outstanding
+            # (``pull.mark_evicted``). Sending it again asks the server whether it arrived; the version
+            # does not matter to a replay, and without one the server answers 404 before looking at it.
             entry = outbox.mark_sending(conn, entry.seq)
-            version = cached.version
+            version = cached.version if cached is not None else entry.base_version or 0
         rebases = 0
         while True:
             try:
@@ -192,6 +197,10 @@ class Pusher:
             # Discarded while it was on its way: the server has it all the same, so its answer is stored.
             if outbox.find(conn, entry.mutation_id) is not None:
                 outbox.remove(conn, entry.seq)
+            if not complaints.versions(conn, [entry.complaint_id]):
+                # Confirmed after its complaint left the scope: the answer is an old copy of a complaint
+                # this user no longer sees; storing it would bring it back.
+                return
             optimistic.store_server_copy(conn, data)
             timeline.upsert_updates(conn, [u.model_dump(mode="json") for u in result.updates])
             timeline.upsert_dispositions(conn, [d.model_dump(mode="json") for d in result.dispositions])
@@ -231,7 +240,14 @@ class Pusher:
                 return
             # A REBASE verdict here means the rebases ran out: the act may still be valid, so retry later.
             if decision.verdict is Verdict.CONFLICT:
-                outbox.mark_conflict(conn, entry.seq, decision.reason or decision.error, decision.error)
+                reason = decision.reason or decision.error
+                if (
+                    isinstance(error, ApiError)
+                    and error.status == 404
+                    and not complaints.versions(conn, [entry.complaint_id])
+                ):
+                    reason = EVICTED_REASON  # asked after the complaint left: it never arrived
+                outbox.mark_conflict(conn, entry.seq, reason, decision.error)
                 # The row still shows this change; the server's copy replaces it (engine._refetch).
                 request_refetch(conn, entry.complaint_id)
                 stats.conflicts += 1

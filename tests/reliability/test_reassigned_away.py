@@ -168,3 +168,33 @@ def test_notes_for_a_complaint_moved_away_become_conflicts_not_losses(
     with Store.open(profile_paths(PROFILE).cache_path) as store:
         kept = [m for m in expected if m.mutation_id != entries[0].mutation_id]
         check_sync_invariants(server, store, FIELD, kept)
+
+
+def test_a_note_the_server_has_is_no_conflict_when_its_complaint_leaves_before_the_answer(
+    central_server: CentralServer, proxy: FaultProxy, client_home: Path
+) -> None:
+    """The note reaches the server, its answer does not (the link drops after the commit), and the
+    complaint leaves the officer before the laptop hears of it: the note is on the server, so the outbox
+    must not call it a conflict "not sent" (a person would write it again)."""
+    server = central_server
+    sent, kept = (_assigned_to_field(server, f"Pipa bocor {n}") for n in "EF")
+    _login_and_sync(server, proxy)
+    _note(str(sent["public_ref"]), "Catatan E: pipa sudah diganti")
+    _note(str(kept["public_ref"]), "Catatan F: belum sempat dikirim")
+    expected = _queued_now()
+    by_complaint = {m.complaint_id: m for m in expected}
+    sent_id = by_complaint[str(sent["id"])].payload["update_id"]
+    proxy.policy = lambda r: Fault.DROP_AFTER if r.method == "PUT" and sent_id in r.path else None
+    assert headless("sync")[0] == cli.EXIT_UNREACHABLE
+    proxy.policy = lambda _request: None
+    for moving in (sent, kept):
+        _away(server, str(moving["id"]), f"Dialihkan ke UPT Utara ({moving['public_ref']})")
+
+    assert headless("sync")[0] == cli.EXIT_CONFLICTS
+    left = _queued_now()
+    assert [m.mutation_id for m in left] == [by_complaint[str(kept["id"])].mutation_id]
+    with Store.open(profile_paths(PROFILE).cache_path) as store:
+        audit = audit_mutations(server, store, FIELD, expected)
+        assert not audit.problems(), audit.problems()
+        assert (audit.applied, audit.conflicts) == (1, 1)
+        check_sync_invariants(server, store, FIELD, expected)
