@@ -9,7 +9,8 @@
 3. the cache matches the server's view: each cached complaint equals the server's copy (no optimistic
    change left over once the outbox is settled), and the timelines of the complaints the scenario acted
    on (and of any complaint still showing a local entry) hold exactly the server's entries, plus the local
-   copies of texts the server refused (conflicts, shown until a person discards them);
+   copies of texts the server refused (conflicts, shown until a person discards them); work queued
+   behind a conflict waits for that person too, and its complaint keeps showing it;
 4. the store agrees with itself (``check_store_consistency``).
 
 ``audit_mutations`` does the first check without asserting and counts what it finds (applied, waiting,
@@ -301,11 +302,13 @@ def check_sync_invariants(
     *,
     settled: bool = True,
 ) -> None:
-    """Assert the promises (module docstring). ``settled``: the outbox must hold nothing but conflicts
-    (call it after syncing with faults off); False skips the checks that need a settled outbox."""
+    """Assert the promises (module docstring). ``settled``: the outbox must hold nothing but conflicts and
+    the work queued behind them (call it after syncing with faults off); False skips the checks that need
+    a settled outbox."""
     left = _outbox_now(store)
     if settled:
-        unsettled = {m: s for m, s in left.items() if s is not OutboxState.CONFLICT}
+        blocked = _blocked(store)
+        unsettled = {m: s for m, s in left.items() if s is not OutboxState.CONFLICT and m not in blocked}
         assert not unsettled, f"mutations still waiting after the final sync: {unsettled}"
     audit = audit_mutations(server, store, user_id, expected)
     assert not audit.problems(), "\n".join(audit.problems())
@@ -313,23 +316,33 @@ def check_sync_invariants(
     check_cache_matches_scope(server, store, user_id, {m.complaint_id for m in expected}, settled=settled)
 
 
-def _refused_texts(store: Store) -> set[str]:
-    """Update ids of texts in conflict: their local copies stay on the timeline until discarded."""
+def _held(store: Store) -> tuple[set[str], set[str]]:
+    """Texts still in the outbox (conflicts, and work waiting behind a conflict): their local copies stay
+    on the timeline; and the complaints with work waiting behind a conflict: they keep showing it."""
     with store.read() as conn:
-        return {
-            str(e.payload.get("update_id"))
-            for e in outbox.list_entries(conn, states=frozenset({OutboxState.CONFLICT}), limit=1_000_000)
-            if e.op == "update"
-        }
+        entries = outbox.list_entries(conn, limit=1_000_000)
+    texts = {str(e.payload.get("update_id")) for e in entries if e.op == "update"}
+    return texts, {e.complaint_id for e in entries if e.state in QUEUED}
+
+
+def _blocked(store: Store) -> set[str]:
+    """Mutations queued behind a conflict of their complaint: they wait for a person, not for the sync."""
+    with store.read() as conn:
+        rows = conn.execute(
+            "SELECT mutation_id FROM outbox AS o WHERE state != 'conflict' AND EXISTS (SELECT 1 FROM outbox "
+            "AS c WHERE c.complaint_id = o.complaint_id AND c.state = 'conflict' AND c.seq < o.seq)"
+        ).fetchall()
+    return {str(r[0]) for r in rows}
 
 
 def check_cache_matches_scope(
     server: CentralServer, store: Store, user_id: str, touched: set[str], *, settled: bool = True
 ) -> None:
     """No cached complaint lost or left over: the cache holds exactly the user's scope; ``settled``: each
-    equals the server's copy, and the timelines of ``touched`` (and of any showing a local entry) match."""
+    equals the server's copy, and the timelines of ``touched`` (and of any showing a local entry) match,
+    but for the work a person must look at (conflicts, and what waits behind one)."""
     view = server.scope_view(user_id)
-    refused = _refused_texts(store)
+    texts, waiting = _held(store)
     with store.read() as conn:
         cached_ids = {r[0] for r in conn.execute("SELECT id FROM complaints")}
         missing = set(view) - cached_ids
@@ -339,6 +352,8 @@ def check_cache_matches_scope(
         if not settled:
             return
         for complaint_id, server_copy in view.items():
+            if complaint_id in waiting:
+                continue
             cached = complaints.get(conn, complaint_id)
             assert cached is not None
             diff = {
@@ -348,7 +363,7 @@ def check_cache_matches_scope(
             }
             assert not diff, f"cached {complaint_id} differs from the server: {diff}"
             local = [
-                i.id for i in timeline.for_complaint(conn, complaint_id) if i.pending and i.id not in refused
+                i.id for i in timeline.for_complaint(conn, complaint_id) if i.pending and i.id not in texts
             ]
             assert not local, f"{complaint_id} still shows unsent timeline entries {local}"
     # Timelines cost a request each: those the scenario touched, and any still showing a local entry.
@@ -359,7 +374,7 @@ def check_cache_matches_scope(
         server_ids = {u["id"] for u in history["updates"]} | {d["id"] for d in history["dispositions"]}
         with store.read() as conn:
             cached_timeline = {i.id for i in timeline.for_complaint(conn, complaint_id)}
-        assert cached_timeline - refused == server_ids, (
-            f"{complaint_id}: timeline differs: cache only {sorted(cached_timeline - refused - server_ids)}, "
+        assert cached_timeline - texts == server_ids, (
+            f"{complaint_id}: timeline differs: cache only {sorted(cached_timeline - texts - server_ids)}, "
             f"server only {sorted(server_ids - cached_timeline)}"
         )
