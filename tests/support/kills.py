@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ class KilledSync:
     def _kill(self, trigger: Request) -> None:
         with self._lock:
             process = self._process
-            # poll() reaps under this lock, so the pid cannot belong to another process by now.
+            # Only a poll() under this lock reaps the process, so its pid is still its own here.
             if process is None or process.poll() is not None:
                 return
             held = self.plan.hold is not None and self.plan.after < self.proxy.delay_seconds
@@ -147,32 +148,35 @@ class KilledSync:
 
     def run(self) -> Outcome:
         self.proxy.policy = self._policy
-        try:
-            with self._lock:
-                self._process = subprocess.Popen(
-                    [*sambat_tui_command(), "sync", "--profile", self.profile],
-                    env=self.env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                )
-            process = self._process
-            assert process.stderr is not None
-            stderr = process.stderr.read()  # until the process ends (or dies)
-            deadline = time.monotonic() + SYNC_TIMEOUT
-            while True:
+        with tempfile.TemporaryFile() as errors:
+            try:
                 with self._lock:
-                    if process.poll() is not None:
-                        break
-                if time.monotonic() > deadline:
-                    process.kill()
-                    process.wait()
-                    raise TimeoutError(f"sambat-tui sync still running after {SYNC_TIMEOUT} s")
-                time.sleep(0.005)
-        finally:
-            self.proxy.policy = lambda _request: None
-            if self._timer is not None:
-                self._timer.cancel()
+                    self._process = subprocess.Popen(
+                        [*sambat_tui_command(), "sync", "--profile", self.profile],
+                        env=self.env,
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL,
+                        stderr=errors,
+                    )
+                process = self._process
+                deadline = time.monotonic() + SYNC_TIMEOUT
+                while True:
+                    # Reaped only here, under the lock the killer takes: it never signals a reused pid.
+                    with self._lock:
+                        if process.poll() is not None:
+                            break
+                    if time.monotonic() > deadline:
+                        with self._lock:
+                            process.kill()
+                            process.wait()
+                        raise TimeoutError(f"sambat-tui sync still running after {SYNC_TIMEOUT} s")
+                    time.sleep(0.005)
+            finally:
+                self.proxy.policy = lambda _request: None
+                if self._timer is not None:
+                    self._timer.cancel()
+            errors.seek(0)
+            stderr = errors.read()
         ended = time.monotonic()
         killed = process.returncode == -signal.SIGKILL
         return Outcome(
