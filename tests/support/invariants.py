@@ -368,8 +368,8 @@ def check_cache_matches_scope(
             assert not local, f"{complaint_id} still shows unsent timeline entries {local}"
     # Timelines cost a request each: those the scenario touched, and any still showing a local entry.
     with store.read() as conn:
-        local = {r[0] for r in conn.execute("SELECT DISTINCT complaint_id FROM timeline WHERE pending = 1")}
-    for complaint_id in sorted((touched | local) & set(view)):
+        showing = {r[0] for r in conn.execute("SELECT DISTINCT complaint_id FROM timeline WHERE pending = 1")}
+    for complaint_id in sorted((touched | showing) & set(view)):
         history = server.history(complaint_id, "coordinator")
         server_ids = {u["id"] for u in history["updates"]} | {d["id"] for d in history["dispositions"]}
         with store.read() as conn:
