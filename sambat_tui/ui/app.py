@@ -31,6 +31,7 @@ from sambat_tui.ui.palette import PaletteCommand, SambatCommands
 from sambat_tui.ui.ports import AppOptions, SessionPort
 from sambat_tui.ui.screens.help import HelpScreen, help_text, scope_of
 from sambat_tui.ui.screens.loading import LoadingScreen
+from sambat_tui.ui.supervision import VIEW_ACTIONS, SupervisorAppKeys
 from sambat_tui.ui.themes import THEMES, theme_name
 from sambat_tui.ui.widgets.status_bar import BarState, StatusBar
 from sambat_tui.ui.widgets.tabs_bar import tab_label
@@ -48,7 +49,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class SambatApp(App[None]):
+class SambatApp(SupervisorAppKeys, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "SAMBAT"
     BINDINGS = bindings(Scope.APP)
@@ -206,6 +207,8 @@ class SambatApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("sync", "outbox") and self.session is None:
             return None
+        if action in VIEW_ACTIONS:
+            return self.supervisor_key_state(action)
         return True
 
     def action_sync(self) -> None:

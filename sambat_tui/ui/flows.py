@@ -88,6 +88,9 @@ def key_state(ctx: Context, key_action: str, statuses: Sequence[Status]) -> bool
     """``check_action`` for a mutating key: False hides it (read-only), None dims it (not allowed now)."""
     if ctx.read_only:
         return False
+    supervises = ctx.identity is not None and has_permission(ctx.roles, Permission.REASSIGN)
+    if key_action == "reassign" and ctx.identity is not None and not supervises:
+        return False  # the supervisor's and the coordinator's: hidden for every other role
     if ctx.identity is None or not statuses:
         return None
     roles = ctx.roles
@@ -96,6 +99,8 @@ def key_state(ctx: Context, key_action: str, statuses: Sequence[Status]) -> bool
     if key_action == "status":
         allowed = set.intersection(*(set(offered(allowed_actions(s, roles))) for s in statuses))
         return True if allowed else None
+    if key_action == "reassign":  # dim on a closed or archived complaint
+        return True if all(s.is_open for s in statuses) else None
     action = _KEY_ACTIONS.get(key_action)
     if action is None:
         return True

@@ -24,6 +24,10 @@ class Scope(StrEnum):
     COMPLAINT = "complaint"
     OUTBOX = "outbox"
     DIALOG = "dialog"
+    SUPERVISOR = "supervisor"  # workload, escalations, dashboard
+    TRIAGE = "triage"
+    DUPLICATES = "duplicates"
+    PICKER = "picker"  # dialogs with a list to pick from while typing
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,13 @@ class KeySpec:
         return f"key.{self.description or self.id}"
 
 
+def _guess_keys() -> tuple[KeySpec, ...]:
+    return tuple(
+        KeySpec(f"guess_{n}", str(n), f"guess({n - 1})", Scope.TRIAGE, "guess_n", mutating=True, show=n == 1)
+        for n in range(1, 4)
+    )
+
+
 def _tab_keys() -> tuple[KeySpec, ...]:
     return tuple(
         KeySpec(f"tab_{n}", str(n), f"tab({n - 1})", Scope.INBOX, "tab_n", show=False) for n in range(1, 10)
@@ -54,6 +65,11 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("sync", "ctrl+r", "sync", Scope.APP),
     KeySpec("outbox", "o", "outbox", Scope.APP),
     KeySpec("quit", "q", "quit", Scope.APP),
+    # the supervisor's and the coordinator's views (hidden for other roles)
+    KeySpec("workload", "W", "workload", Scope.APP, show=False),
+    KeySpec("escalations", "E", "escalations", Scope.APP, show=False),
+    KeySpec("dashboard", "D", "dashboard", Scope.APP, show=False),
+    KeySpec("triage", "V", "triage", Scope.APP, show=False),
     # inbox: moving
     KeySpec("move_down", "j,down", "cursor_down", Scope.INBOX, show=False),
     KeySpec("move_up", "k,up", "cursor_up", Scope.INBOX, show=False),
@@ -80,6 +96,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("respond", "r", "respond", Scope.INBOX, mutating=True),
     KeySpec("note", "c", "note", Scope.INBOX, mutating=True),
     KeySpec("return", "b", "return", Scope.INBOX, mutating=True),
+    KeySpec("reassign", "a", "reassign", Scope.INBOX, mutating=True),
+    KeySpec("duplicates", "u", "duplicates", Scope.INBOX, show=False),
     # complaint
     KeySpec("back", "escape", "back", Scope.COMPLAINT),
     KeySpec("scroll_down", "j,down", "scroll_down", Scope.COMPLAINT, show=False),
@@ -89,6 +107,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("respond", "r", "respond", Scope.COMPLAINT, mutating=True),
     KeySpec("note", "c", "note", Scope.COMPLAINT, mutating=True),
     KeySpec("return", "b", "return", Scope.COMPLAINT, mutating=True),
+    KeySpec("reassign", "a", "reassign", Scope.COMPLAINT, mutating=True),
+    KeySpec("duplicates", "u", "duplicates", Scope.COMPLAINT, show=False),
     KeySpec("copy_ref", "y", "copy_ref", Scope.COMPLAINT, show=False),
     # outbox
     KeySpec("back", "escape", "back", Scope.OUTBOX),
@@ -100,6 +120,34 @@ KEYS: tuple[KeySpec, ...] = (
     # dialogs
     KeySpec("submit", "ctrl+s", "submit", Scope.DIALOG, priority=True),
     KeySpec("cancel", "escape", "cancel", Scope.DIALOG),
+    # supervisor's views: workload, escalations, dashboard
+    KeySpec("back", "escape", "back", Scope.SUPERVISOR),
+    KeySpec("move_down", "j,down", "cursor_down", Scope.SUPERVISOR, show=False),
+    KeySpec("move_up", "k,up", "cursor_up", Scope.SUPERVISOR, show=False),
+    KeySpec("open", "enter", "open", Scope.SUPERVISOR),
+    KeySpec("export", "e", "export", Scope.SUPERVISOR),
+    # coordinator's triage
+    KeySpec("back", "escape", "back", Scope.TRIAGE),
+    KeySpec("move_down", "j,down", "cursor_down", Scope.TRIAGE, show=False),
+    KeySpec("move_up", "k,up", "cursor_up", Scope.TRIAGE, show=False),
+    KeySpec("open", "enter", "open", Scope.TRIAGE),
+    *_guess_keys(),
+    KeySpec("reassign", "a", "reassign", Scope.TRIAGE, mutating=True),
+    KeySpec("archive", "x", "archive", Scope.TRIAGE, mutating=True),
+    KeySpec("visibility", "v", "visibility", Scope.TRIAGE, mutating=True),
+    KeySpec("duplicates", "u", "duplicates", Scope.TRIAGE, show=False),
+    KeySpec("export", "e", "export", Scope.TRIAGE, show=False),
+    # likely duplicates of one complaint
+    KeySpec("back", "escape", "back", Scope.DUPLICATES),
+    KeySpec("move_down", "j,down", "cursor_down", Scope.DUPLICATES, show=False),
+    KeySpec("move_up", "k,up", "cursor_up", Scope.DUPLICATES, show=False),
+    KeySpec("open", "enter", "open", Scope.DUPLICATES),
+    KeySpec("link_duplicate", "l", "link_duplicate", Scope.DUPLICATES, mutating=True),
+    KeySpec("link_original", "L", "link_original", Scope.DUPLICATES, mutating=True),
+    KeySpec("export", "e", "export", Scope.DUPLICATES, show=False),
+    # pickers: the list moves while the search box keeps the focus
+    KeySpec("pick_down", "down", "pick_down", Scope.PICKER, show=False),
+    KeySpec("pick_up", "up", "pick_up", Scope.PICKER, show=False),
 )
 
 MUTATING_ACTIONS: frozenset[str] = frozenset(spec.action for spec in KEYS if spec.mutating)

@@ -142,3 +142,13 @@ class ComplaintScreen(Screen[None]):
 
     def action_return(self) -> None:
         self.flows.return_(self._target(), self.reload)
+
+    def action_reassign(self) -> None:
+        from sambat_tui.ui.supervision import SupervisorFlows
+
+        SupervisorFlows(self.app, self.ctx, self.flows).reassign(self._target(), self.reload)
+
+    def action_duplicates(self) -> None:
+        from sambat_tui.ui.supervision import open_duplicates
+
+        open_duplicates(self.app, self.ctx, self.flows, self.complaint_id)

@@ -335,3 +335,15 @@ class InboxScreen(Screen[None]):
 
     def action_return(self) -> None:
         self._act(self.flows.return_)
+
+    def action_reassign(self) -> None:
+        from sambat_tui.ui.supervision import SupervisorFlows
+
+        self._act(SupervisorFlows(self.app, self.ctx, self.flows).reassign)
+
+    def action_duplicates(self) -> None:
+        row = self.listing.current
+        if row is not None:
+            from sambat_tui.ui.supervision import open_duplicates
+
+            open_duplicates(self.app, self.ctx, self.flows, row.id)
