@@ -19,6 +19,7 @@ from sambat_tui.services.outbox import OutboxEntry
 from sambat_tui.ui.app import SambatApp
 from sambat_tui.ui.ports import AppOptions
 from tests.ui.fakes import NOW, FakeSession, make_records
+from tests.ui.supervision_fakes import install as supervision
 
 # A citizen's text that tries everything: an OSC 52 clipboard write, a screen clear, a title change, Rich
 # markup that would crash or click, a bidi override, and control characters.
@@ -269,6 +270,80 @@ SCENARIOS: tuple[Scenario, ...] = (
         _BASE, name="help_remapped", title="Bantuan dengan tombol diubah", keymap={"take": "T"}, press=("f1",)
     ),
     replace(_BASE, name="open_failed", title="Data tidak bisa dibuka", open_fails=True),
+    # supervisors and the coordinator
+    *(
+        replace(_BASE, setup=supervision, role=role, **fields)  # type: ignore[arg-type]
+        for role, fields in (
+            (
+                Role.SUPERVISOR,
+                {"name": "supervisor_inbox", "title": "Kotak masuk supervisor: tombol a aktif"},
+            ),
+            (
+                Role.SUPERVISOR,
+                {"name": "workload", "title": "Beban kerja per meja dan petugas", "press": ("W",)},
+            ),
+            (
+                Role.SUPERVISOR,
+                {
+                    "name": "workload_80x24",
+                    "title": "Beban kerja di 80x24",
+                    "press": ("W",),
+                    "size": (80, 24),
+                },
+            ),
+            (Role.SUPERVISOR, {"name": "escalations", "title": "Eskalasi, terlama di atas", "press": ("E",)}),
+            (Role.SUPERVISOR, {"name": "dashboard", "title": "Dasbor 12 minggu", "press": ("D",)}),
+            (
+                Role.SUPERVISOR,
+                {
+                    "name": "dashboard_light_en",
+                    "title": "Dashboard in English, light theme",
+                    "press": ("D",),
+                    "lang": "en",
+                    "theme": "light",
+                },
+            ),
+            (Role.SUPERVISOR, {"name": "dispose_dialog", "title": "Alihkan / disposisikan", "press": ("a",)}),
+            (
+                Role.SUPERVISOR,
+                {
+                    "name": "dispose_search",
+                    "title": "Alihkan: cari samar 'pju' untuk tiga pengaduan ditandai",
+                    "press": ("space", "space", "space", "a", *typed("pju")),
+                },
+            ),
+            (Role.SUPERVISOR, {"name": "duplicates", "title": "Dugaan duplikat", "press": ("u",)}),
+            (
+                Role.COORDINATOR,
+                {"name": "triage", "title": "Antrean verifikasi koordinator", "press": ("V",)},
+            ),
+            (
+                Role.COORDINATOR,
+                {
+                    "name": "triage_80x24",
+                    "title": "Antrean verifikasi di 80x24",
+                    "press": ("V",),
+                    "size": (80, 24),
+                },
+            ),
+            (
+                Role.COORDINATOR,
+                {"name": "visibility_dialog", "title": "Ubah kerahasiaan", "press": ("V", "v")},
+            ),
+            (
+                Role.COORDINATOR,
+                {"name": "archive_dialog", "title": "Arsipkan dengan alasan", "press": ("V", "x")},
+            ),
+            (
+                Role.OPERATOR,
+                {
+                    "name": "operator_no_supervision",
+                    "title": "Operator: W tidak membuka apa pun",
+                    "press": ("W", "a"),
+                },
+            ),
+        )
+    ),
 )
 
 BY_NAME: dict[str, Scenario] = {s.name: s for s in SCENARIOS}
