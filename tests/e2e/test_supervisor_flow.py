@@ -39,6 +39,11 @@ def test_a_supervisor_reassigns_50_marked_complaints_offline_then_syncs(
     assert {c["agency_id"] for c in made} == {"dpuprpkp"}
     with open_session(signed_in(fresh_server, "supervisor.dpuprpkp")) as session:
         _synced(session)
+        # The directory came with the feed: the person is a target, and the workload counts the 50.
+        assert session.supervision.agency_of("person", "field.dpuprpkp") == "dpuprpkp"
+        assert "field.dpuprpkp" in {t.id for t in session.supervision.targets() if t.kind == "person"}
+        desks = {row.id: row.open for row in session.supervision.workload().desks}
+        assert desks.get("dpuprpkp.jalan", 0) >= 50
         with fresh_server.stopped():
             result = session.actions.move(
                 [c["id"] for c in made], to_agency="dpuprpkp", to_user="field.dpuprpkp", reason=REASON

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.widgets import DataTable, OptionList, Sparkline
 
 from sambat_tui.domain.model import DispositionKind, Role, Status, Visibility
+from sambat_tui.services.inbox import Sort
 from sambat_tui.ui.dialogs.dispose import DisposeDialog, ranked
 from sambat_tui.ui.dialogs.reason import ReasonDialog
 from sambat_tui.ui.dialogs.visibility import VisibilityDialog
@@ -189,7 +190,7 @@ async def test_workload_enter_opens_the_inbox_filtered_to_the_person() -> None:
         assert shown == {load.people[0].id}
 
 
-async def test_escalations_oldest_first_and_enter_opens_the_complaint() -> None:
+async def test_escalations_oldest_first_then_overdue_and_enter_opens_either() -> None:
     session, supervision = _session(Role.SUPERVISOR)
     async with running(session) as r:
         await r.press("E")
@@ -202,6 +203,11 @@ async def test_escalations_oldest_first_and_enter_opens_the_complaint() -> None:
         assert r.app.screen.complaint_id == expected[1].complaint_id
         await r.press("escape")
         assert r.app.screen is screen
+        overdue = r.session.inbox.first("semua", "overdue", Sort.DUE, False, 500).rows
+        assert screen.query_one("#overdue", DataTable).row_count == len(overdue) > 0
+        await r.press("tab", "j", "j", "enter")
+        assert isinstance(r.app.screen, ComplaintScreen)
+        assert r.app.screen.complaint_id == overdue[2].id
 
 
 async def test_dashboard_charts_and_csv_export(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""Escalations: what the periodic SLA job escalated, oldest first, while the complaint is still open;
-``enter`` opens the complaint."""
+"""Escalations and overdue: what the periodic SLA job escalated, oldest first, while the complaint is still
+open; below it the overdue complaints, the longest overdue first (the inbox's ``overdue`` filter, paged by
+the store). ``enter`` opens the highlighted complaint of either list; ``tab`` moves between them."""
 
 from __future__ import annotations
 
@@ -17,14 +18,26 @@ from sambat_tui.ui.screens.supervision_view import SupervisionView
 if TYPE_CHECKING:
     from sambat_tui.services.exports import Table
     from sambat_tui.services.supervision import EscalationRow
+    from sambat_tui.ui.ports import InboxRow
+
+OVERDUE_TAB = "semua"
+OVERDUE_QUERY = "overdue"
+OVERDUE_SHOWN = 200
 
 
 class EscalationsScreen(SupervisionView):
     VIEW = "escalations"
 
+    DEFAULT_CSS = """
+    EscalationsScreen #escalations { height: 3fr; max-height: 100%; }
+    EscalationsScreen #overdue { height: 2fr; max-height: 100%; }
+    """
+
     def body(self) -> ComposeResult:
         yield DataTable(id="escalations", cursor_type="row")
         yield Static("", id="escalations-empty", classes="view-empty")
+        yield Static("", id="overdue-heading", classes="view-heading")
+        yield DataTable(id="overdue", cursor_type="row")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -58,7 +71,34 @@ class EscalationsScreen(SupervisionView):
             table.move_cursor(row=min(keep, len(self.rows) - 1))
         empty = self.query_one("#escalations-empty", Static)
         empty.display = not self.rows
+        self._fill_overdue()
         empty.update(Text(t("escalations.empty")))
+
+    def _fill_overdue(self) -> None:
+        from sambat_tui.ui.ports import Sort
+
+        page = self.ctx.session.inbox.first(OVERDUE_TAB, OVERDUE_QUERY, Sort.DUE, False, OVERDUE_SHOWN)
+        self.overdue: tuple[InboxRow, ...] = page.rows
+        more = "+" if page.has_after else ""
+        heading = t("escalations.overdue", n=f"{len(self.overdue)}{more}")
+        self.query_one("#overdue-heading", Static).update(Text(heading))
+        table: DataTable[object] = self.query_one("#overdue", DataTable)
+        keep = table.cursor_row
+        table.clear(columns=True)
+        for key in ("sla", "ref", "status", "desk", "assignee", "title"):
+            table.add_column(t(f"escalations.overdue_col.{key}"), key=key)
+        for row in self.overdue:
+            table.add_row(
+                Text(fmt.sla_days(row.sla_days_left), style=self.style("alert")),
+                Text(one_line(row.public_ref, 24)),
+                Text(label(row.status)),
+                Text(one_line(row.desk_id or "-", 30)),
+                Text(one_line(row.assignee_id or "-", 30)),
+                Text(one_line(row.title, 60)),
+                key=row.id,
+            )
+        if self.overdue:
+            table.move_cursor(row=min(keep, len(self.overdue) - 1))
 
     def table(self) -> Table:
         from sambat_tui.services.exports import escalations_table
@@ -66,13 +106,17 @@ class EscalationsScreen(SupervisionView):
         return escalations_table(self.rows)
 
     def action_open(self) -> None:
-        table = self.query_one("#escalations", DataTable)
-        if not self.rows:
+        table = self.focused_table()
+        if table is None or table.row_count == 0:
             return
-        row = self.rows[min(table.cursor_row, len(self.rows) - 1)]
+        index = max(table.cursor_row, 0)
+        if table.id == "overdue":
+            complaint_id = self.overdue[min(index, len(self.overdue) - 1)].id
+        else:
+            complaint_id = self.rows[min(index, len(self.rows) - 1)].complaint_id
         from sambat_tui.ui.screens.complaint import ComplaintScreen
 
-        self.app.push_screen(ComplaintScreen(self.ctx, self.flows, row.complaint_id))
+        self.app.push_screen(ComplaintScreen(self.ctx, self.flows, complaint_id))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
