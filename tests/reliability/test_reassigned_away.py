@@ -198,3 +198,33 @@ def test_a_note_the_server_has_is_no_conflict_when_its_complaint_leaves_before_t
         assert not audit.problems(), audit.problems()
         assert (audit.applied, audit.conflicts) == (1, 1)
         check_sync_invariants(server, store, FIELD, expected)
+
+
+def test_a_note_that_never_arrived_is_a_conflict_once_the_server_says_so(
+    central_server: CentralServer, proxy: FaultProxy, client_home: Path
+) -> None:
+    """Sent once, dropped before the server, then the complaint leaves: the laptop cannot know whether
+    it arrived, so it asks (sends it again); the server does not know the complaint for this officer any
+    more, and only then the note becomes a conflict, with the eviction's reason."""
+    server = central_server
+    lost_link = _assigned_to_field(server, "Lampu jalan mati G")
+    _login_and_sync(server, proxy)
+    _note(str(lost_link["public_ref"]), "Catatan G: kabel putus")
+    expected = _queued_now()
+    proxy.policy = lambda r: Fault.DROP_BEFORE if r.method == "PUT" else None
+    assert headless("sync")[0] == cli.EXIT_UNREACHABLE
+    proxy.policy = lambda _request: None
+    _away(server, str(lost_link["id"]), "Dialihkan ke UPT Utara (G)")
+
+    puts: list[str] = []
+    proxy.policy = lambda r: puts.append(r.path) if r.method == "PUT" else None
+    assert headless("sync")[0] == cli.EXIT_CONFLICTS
+    proxy.policy = lambda _request: None
+    assert len(puts) == 1, "the note was not asked about"
+    (left,) = _queued_now()
+    with Session.open(profile_paths(PROFILE)) as session:
+        (entry,) = session.outbox.entries()
+    assert (entry.state, entry.attempts, entry.server_reason) == ("conflict", 2, EVICTED_REASON)
+    assert left.mutation_id == expected[0].mutation_id
+    with Store.open(profile_paths(PROFILE).cache_path) as store:
+        check_sync_invariants(server, store, FIELD, expected)
