@@ -51,7 +51,7 @@ from sambat_tui.central.seed_writer import (
     ChunkRows,
     ReporterRow,
     SeededComplaint,
-    bulk_cache,
+    bulk_tuning,
     chunk_rows,
     insert_rows,
     raise_public_ref_counters,
@@ -186,7 +186,7 @@ class _Plan:
         self.kelurahan = {k: tuple(x for x in reference.kelurahan if x.kecamatan == k) for k in kecamatan}
         self.topic_cum = list(accumulate(t.weight for t in TOPICS))
         self.channel_cum = list(accumulate(p.share for p in _CHANNELS))
-        self.visibilities = [v for v, _ in _VISIBILITY_SHARE]
+        self.visibilities = [v.value for v, _ in _VISIBILITY_SHARE]
         self.visibility_cum = list(accumulate(w for _, w in _VISIBILITY_SHARE))
         self.year_first = self._year_boundaries()
         self._wordings: dict[tuple[int, int, str, Channel, int], _Wording] = {}
@@ -304,12 +304,17 @@ def _make_wording(
     return _Wording(title, description, kelurahan, street, rt_rw, "{jl" in text.body)
 
 
+def _pick(rng: random.Random, cumulative: list[float]) -> int:
+    """An index drawn with the weights whose running sums are ``cumulative`` (``random.choices``, leaner)."""
+    return bisect_right(cumulative, rng.random() * cumulative[-1])
+
+
 def _make_complaint(plan: _Plan, rng: random.Random, index: int) -> SeededComplaint:
     created_at = plan.times.at(index)
-    kecamatan = rng.choices(plan.kecamatan, cum_weights=plan.kecamatan_cum)[0]
-    topic_index = bisect_right(plan.topic_cum, rng.random() * plan.topic_cum[-1])
+    kecamatan = plan.kecamatan[_pick(rng, plan.kecamatan_cum)]
+    topic_index = _pick(rng, plan.topic_cum)
     topic = TOPICS[topic_index]
-    profile = rng.choices(_CHANNELS, cum_weights=plan.channel_cum)[0]
+    profile = _CHANNELS[_pick(rng, plan.channel_cum)]
     channel = profile.channel
     wording = plan.wording(
         topic_index, rng.randrange(len(topic.texts)), kecamatan, channel, rng.randrange(VARIANTS)
@@ -348,10 +353,11 @@ def _make_complaint(plan: _Plan, rng: random.Random, index: int) -> SeededCompla
     if channel is Channel.WALK_IN and decision.agency_id is not None:
         # Recorded at the agency's own desk when it has one; else at the city's.
         created_by = plan.operators.get(decision.agency_id, created_by)
+    stamp = int(created_at.timestamp() * 1000)
     life = Life(
         world=plan.world,
         rng=rng,
-        complaint_id=new_id(rng),
+        complaint_id=new_id(rng, stamp),
         created_at=created_at,
         deadlines=deadlines,
         status=Status.ASSIGNED if routed else Status.RECEIVED,
@@ -359,6 +365,7 @@ def _make_complaint(plan: _Plan, rng: random.Random, index: int) -> SeededCompla
         desk_id=decision.desk_id if routed else None,
         kecamatan=kecamatan,
         location_hint=wording.street,
+        id_stamp=stamp,
     )
     if routed:
         life.auto_route(decision.rule_id, decision.matched, decision.explanation)
@@ -377,7 +384,7 @@ def _make_complaint(plan: _Plan, rng: random.Random, index: int) -> SeededCompla
         kelurahan=kelurahan.name,
         kecamatan=kecamatan,
         media=media,
-        visibility=rng.choices(plan.visibilities, cum_weights=plan.visibility_cum)[0].value,
+        visibility=plan.visibilities[_pick(rng, plan.visibility_cum)],
         priority=_priority(rng, topic).value,
         deadlines=deadlines,
         external_refs=external_refs,
@@ -584,7 +591,7 @@ def seed(
     totals = Counter[str]()
     chunks = (complaints + CHUNK_SIZE - 1) // CHUNK_SIZE
     workers = _default_workers(complaints) if workers is None else workers
-    with bulk_cache(storage, now), storage.bulk_load():
+    with bulk_tuning(storage, now), storage.bulk_load():
         for number, (rows, counts) in enumerate(_produce(plan, chunks, workers)):
             with storage.write(now) as tx:
                 insert_rows(tx, rows)

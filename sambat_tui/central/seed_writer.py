@@ -362,18 +362,29 @@ def raise_public_ref_counters(tx: WriteTx, last_numbers: Sequence[tuple[int, int
     )
 
 
-_BULK_CACHE_KIB = 256 * 1024
+_BULK_PRAGMAS: tuple[tuple[str, int], ...] = (
+    # Inserts and the index builds after them touch far more pages than the default 2 MB cache holds.
+    ("cache_size", -512 * 1024),
+    # Helper threads for the sorts of CREATE INDEX (each index is one big sort).
+    ("threads", 2),
+    # ANALYZE samples instead of reading every row of a table of millions (its statistics stay good enough).
+    ("analysis_limit", 1000),
+)
 
 
 @contextmanager
-def bulk_cache(storage: Storage, now: datetime) -> Iterator[None]:
-    """A big page cache on the writer for a bulk load: random UUID keys and the index builds afterwards
-    touch far more pages than the default 2 MB holds. The previous size is restored afterwards."""
+def bulk_tuning(storage: Storage, now: datetime) -> Iterator[None]:
+    """Tune the writer connection for a bulk load around ``Storage.bulk_load`` (whose index builds and
+    ANALYZE run inside it), and restore each setting afterwards."""
     with storage.write(now) as tx:
-        previous = int(tx._conn.execute("PRAGMA cache_size").fetchone()[0])
-        tx._conn.execute(f"PRAGMA cache_size = {-_BULK_CACHE_KIB}")
+        previous = [
+            (name, int(tx._conn.execute(f"PRAGMA {name}").fetchone()[0])) for name, _ in _BULK_PRAGMAS
+        ]
+        for name, value in _BULK_PRAGMAS:
+            tx._conn.execute(f"PRAGMA {name} = {value}")
     try:
         yield
     finally:
         with storage.write(now) as tx:
-            tx._conn.execute(f"PRAGMA cache_size = {previous}")
+            for name, value in previous:
+                tx._conn.execute(f"PRAGMA {name} = {value}")

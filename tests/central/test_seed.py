@@ -482,13 +482,23 @@ def test_reporters_are_indonesian(city: City) -> None:
     assert all(r["nik"] is None or (len(r["nik"]) == 16 and r["nik"].startswith("3573")) for r in rows)
 
 
-def test_new_id_is_a_version_4_uuid() -> None:
+def test_ids_are_version_7_uuids_stamped_with_their_complaint_s_intake(city: City) -> None:
     import random
     import uuid
 
-    for n in range(200):
-        a, b = random.Random(n), random.Random(n)
-        assert new_id(a) == str(uuid.UUID(int=b.getrandbits(128), version=4))
+    rng = random.Random(1)
+    stamps = sorted(rng.randrange(1 << 48) for _ in range(300))
+    ids = [new_id(rng, stamp) for stamp in stamps]
+    for stamp, text in zip(stamps, ids, strict=True):
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text
+        assert parsed.version == 7 and parsed.variant == uuid.RFC_4122
+        assert parsed.int >> 80 == stamp
+    assert ids == sorted(ids)
+    rows = city.db.execute("SELECT id, created_at FROM complaints").fetchall()
+    for row in rows:
+        intake = datetime.fromisoformat(row["created_at"])
+        assert uuid.UUID(row["id"]).int >> 80 == int(intake.timestamp() * 1000)
 
 
 def test_bad_requests_are_refused(tmp_path: Path, city: City, real_router: Router) -> None:
