@@ -85,6 +85,8 @@ _JITTER_DEGREES = 0.0027
 _ROUTE_CACHE_MAX = 200_000
 _PARALLEL_FROM = 20_000
 """Below this many complaints, forking workers costs more than it saves."""
+_PREWARM_FROM = 50_000
+"""From this many complaints on, nearly every wording is used: route them all once, up front."""
 VARIANTS = 8
 """Wordings per text, kecamatan and channel. Part of what the output depends on: keep it fixed."""
 _NATIONAL_ROAD_AGENCY = "bbpjn"
@@ -189,7 +191,7 @@ class _Plan:
         self.visibilities = [v.value for v, _ in _VISIBILITY_SHARE]
         self.visibility_cum = list(accumulate(w for _, w in _VISIBILITY_SHARE))
         self.year_first = self._year_boundaries()
-        self._wordings: dict[tuple[int, int, str, Channel, int], _Wording] = {}
+        self._wordings: dict[_WordingKey, _Wording] = {}
         self._routes: dict[tuple[str, str, str | None, str], RouteDecision] = {}
         self._deadlines: dict[tuple[date, SlaClass], SlaDeadlines] = {}
 
@@ -228,6 +230,22 @@ class _Plan:
             topic = TOPICS[topic_index]
             found = self._wordings[key] = _make_wording(self, topic, text_index, kecamatan, channel, k)
         return found
+
+    def wording_keys(self) -> list[_WordingKey]:
+        return [
+            (t, x, kecamatan, profile.channel, k)
+            for t, topic in enumerate(TOPICS)
+            for x in range(len(topic.texts))
+            for kecamatan in self.kecamatan
+            for profile in _CHANNELS
+            for k in range(VARIANTS)
+        ]
+
+    def learn(self, known: list[tuple[_WordingKey, _Wording, RouteDecision]]) -> None:
+        """Take wordings and their routes made elsewhere (they are what this plan would make itself)."""
+        for key, wording, decision in known:
+            self._wordings[key] = wording
+            self._routes[(wording.title, wording.description, None, key[2])] = decision
 
     def route(self, title: str, description: str, category: str | None, kecamatan: str) -> RouteDecision:
         # Routing is a pure function of its inputs, so a cache changes only the speed, never a decision.
@@ -275,6 +293,10 @@ def _priority(rng: random.Random, topic: Topic) -> Priority:
     if draw < 0.1:
         return Priority.NORMAL if topic.priority is not Priority.LOW else Priority.LOW
     return topic.priority
+
+
+_WordingKey = tuple[int, int, str, Channel, int]
+"""(topic index, text index, kecamatan, channel, variant)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,6 +437,34 @@ def _made(plan: _Plan, number: int) -> _Made:
 _worker_plan: _Plan | None = None
 
 
+def _worker_wordings(keys: list[_WordingKey]) -> list[tuple[_WordingKey, _Wording, RouteDecision]]:
+    plan = _worker_plan
+    assert plan is not None, "a seed worker runs only in a pool made by _produce"
+    made = []
+    for key in keys:
+        wording = plan.wording(*key)
+        made.append((key, wording, plan.route(wording.title, wording.description, None, key[2])))
+    return made
+
+
+def _prewarm(plan: _Plan, workers: int) -> None:
+    """Make every wording and route it once, split over the workers, before the chunk makers fork.
+
+    Each chunk maker would otherwise route the same tens of thousands of texts again; forked after this,
+    they inherit the caches. The results are the ones each would have computed: routing is pure.
+    """
+    global _worker_plan
+    keys = plan.wording_keys()
+    parts = [keys[n::workers] for n in range(workers)]
+    _worker_plan = plan
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for known in pool.imap_unordered(_worker_wordings, parts):
+                plan.learn(known)
+    finally:
+        _worker_plan = None
+
+
 def _worker_made(number: int) -> _Made:
     assert _worker_plan is not None, "a seed worker runs only in a pool made by _produce"
     return _made(_worker_plan, number)
@@ -430,6 +480,8 @@ def _produce(plan: _Plan, chunks: int, workers: int) -> Iterator[_Made]:
         for number in range(chunks):
             yield _made(plan, number)
         return
+    if plan.count >= _PREWARM_FROM:
+        _prewarm(plan, workers)
     global _worker_plan
     # Forked children inherit the plan; they never touch the parent's database connection.
     _worker_plan = plan

@@ -84,8 +84,6 @@ class UpdateRow:
     recorded_at: datetime
     client_made: bool
     """Sent by a client (its payload digest is kept, so a re-sent PUT is recognised); else server-made."""
-    order: int
-    """Position among everything the complaint's life wrote: the order the server would log it in."""
 
 
 @dataclass(slots=True)
@@ -103,7 +101,6 @@ class DispositionRow:
     rule_id: str | None
     matched: tuple[str, ...]
     created_at: datetime
-    order: int
 
 
 class World:
@@ -184,6 +181,7 @@ class World:
 
 @cache
 def _apply(status: Status, action: Action, roles: frozenset[Role] | None, reasoned: bool) -> Status:
+    # The rules only ask whether a reason was given; the reason itself goes into the status_change update.
     return rules.apply_action(status, action, roles, "alasan" if reasoned else None)
 
 
@@ -247,7 +245,6 @@ class Life:
     closed_at: datetime | None = None
     escalation_level: int = 0
     escalated: set[Deadline] = field(default_factory=set)
-    duplicate_of: str | None = None
     updates: list[UpdateRow] = field(default_factory=list)
     dispositions: list[DispositionRow] = field(default_factory=list)
     stopped: bool = False
@@ -343,7 +340,6 @@ class Life:
                 authored_at=self.t if authored_at is None else authored_at,
                 recorded_at=self.t,
                 client_made=client_made,
-                order=len(self.updates) + len(self.dispositions),
             )
         )
 
@@ -375,7 +371,6 @@ class Life:
                 rule_id=rule_id,
                 matched=matched,
                 created_at=self.t,
-                order=len(self.updates) + len(self.dispositions),
             )
         )
 

@@ -283,7 +283,7 @@ def chunk_rows(items: Iterable[SeededComplaint]) -> ChunkRows:
                 _db(deadlines.response_due),
                 _db(deadlines.resolve_due),
                 _opt_db(life.reply_due),
-                life.duplicate_of,
+                None,  # duplicate_of: the seeder links no duplicates
                 _dumps(_refs(c)),
                 life.version,
                 _db(life.created_at),

@@ -132,11 +132,16 @@ def test_the_same_seed_makes_the_same_city_and_another_seed_another(
 def test_worker_processes_change_nothing(
     tmp_path: Path, real_router: Router, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Small chunks (the forked workers inherit the patched size) so that two processes share the work.
+    # Small chunks (the forked workers inherit the patched values) so that two processes share the work;
+    # one wording per text keeps the up-front routing of every wording short.
     monkeypatch.setattr(seeder, "CHUNK_SIZE", 60)
+    monkeypatch.setattr(seeder, "VARIANTS", 1)
     alone = _digest(_seed(tmp_path / "alone", real_router, complaints=150, seed=3, workers=0))
     forked = _digest(_seed(tmp_path / "forked", real_router, complaints=150, seed=3, workers=2))
+    monkeypatch.setattr(seeder, "_PREWARM_FROM", 1)
+    prewarmed = _digest(_seed(tmp_path / "prewarmed", real_router, complaints=150, seed=3, workers=2))
     assert forked == alone
+    assert prewarmed == alone
 
 
 def test_counts_and_every_kecamatan(city: City) -> None:
