@@ -29,10 +29,11 @@ from sambat_tui.central.seed_texts import (
     ARCHIVE_OUTSIDE,
     ARCHIVE_VAGUE,
     CITIZEN_REPLIES,
+    DESK_HOLD_REASONS,
+    FIELD_HOLD_REASONS,
     FIELD_NOTES,
     GENERIC_NOTES,
     GENERIC_RESPONSES,
-    HOLD_REASONS,
     INTERIM_RESPONSES,
     NOTES,
     REASSIGN_TO_AREA,
@@ -641,6 +642,8 @@ def _referral(life: Life) -> None:
     if not life.after_office(rng.uniform(0.01, 0.1)):
         return
     life.note(coordinator, referral_note(short, rng))
+    if not life.after_office(rng.uniform(0.005, 0.05)):
+        return
     life.act(Action.HOLD, coordinator, REFERRAL_HOLD)
     # Most referrals are closed once the body confirms receipt; some wait for its answer.
     wait = rng.uniform(0.2, 1.2) if rng.random() < 0.7 else rng.uniform(3.0, 20.0)
@@ -716,7 +719,9 @@ def _work_until_response(life: Life, topic: Topic, worker: str, days: float, *, 
     if rng.random() < _HOLD_CHANCE[life.deadlines.sla_class]:
         if not life.after_office(rng.uniform(0.05, 0.3) * days):
             return False
-        life.act(Action.HOLD, worker, rng.choice(HOLD_REASONS))
+        life.act(
+            Action.HOLD, worker, rng.choice(FIELD_HOLD_REASONS if topic.field_work else DESK_HOLD_REASONS)
+        )
         if not life.after_office(rng.uniform(1.0, 8.0)):
             return False
         life.act(Action.RESUME, worker, rng.choice(RESUME_NOTES))
@@ -756,6 +761,8 @@ def _after_response(life: Life, topic: Topic, worker: str) -> None:
 
 def _response_text(life: Life, topic: Topic) -> str:
     rng = life.rng
-    key = topic.category if topic.category is not None and topic.category in RESPONSES else life.agency_id
-    template = rng.choice(RESPONSES.get(key or "", GENERIC_RESPONSES))
+    # The most specific answer there is: for the topic, its category, the agency; else a generic one.
+    keys = (topic.key, topic.category, life.agency_id)
+    answers = next((RESPONSES[k] for k in keys if k is not None and k in RESPONSES), GENERIC_RESPONSES)
+    template = rng.choice(answers)
     return template.format(jl=life.location_hint, tanggal=tanggal(life.t))

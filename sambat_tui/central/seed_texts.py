@@ -295,8 +295,7 @@ RESPONSES: Final = MappingProxyType(
     {
         "JALAN_RUSAK": (
             "Terima kasih atas laporannya. Tim Bidang Bina Marga DPUPRPKP telah melakukan penambalan lubang"
-            " di"
-            " {jl} pada {tanggal}. Perbaikan menyeluruh sudah kami usulkan dalam anggaran tahun depan.",
+            " di {jl} pada {tanggal}. Perbaikan menyeluruh sudah kami usulkan dalam anggaran tahun depan.",
             "Laporan sudah kami tindak lanjuti: lokasi di {jl} sudah diaspal ulang pada {tanggal}. Mohon"
             " informasikan bila masih ada kerusakan.",
             "Terima kasih. Petugas UPT Pemeliharaan sudah melakukan perbaikan darurat (tambal sulam) pada"
@@ -304,51 +303,45 @@ RESPONSES: Final = MappingProxyType(
         ),
         "DRAINASE": (
             "Terima kasih atas laporannya. Tim Bidang Sumber Daya Air telah melakukan pembersihan dan"
-            " pengerukan"
-            " saluran di lokasi pada {tanggal}. Kami mohon warga tidak membuang sampah ke saluran.",
+            " pengerukan saluran di lokasi pada {tanggal}. Kami mohon warga tidak membuang sampah ke"
+            " saluran.",
             "Saluran di {jl} sudah dinormalisasi pada {tanggal}. Pembangunan saluran yang lebih besar masuk"
-            " usulan"
-            " Musrenbang kelurahan.",
+            " usulan Musrenbang kelurahan.",
         ),
         "PJU": (
             "Terima kasih. Petugas UPT PJU telah mengganti lampu yang mati di {jl} pada {tanggal}; saat ini"
-            " lampu"
-            " sudah menyala kembali.",
+            " lampu sudah menyala kembali.",
             "Laporan sudah kami tindak lanjuti: panel dan kabel PJU di lokasi sudah diperbaiki pada"
             " {tanggal}.",
+        ),
+        "pju_baru": (
             "Permohonan pemasangan lampu baru sudah kami catat dan masuk daftar prioritas pemasangan tahun"
             " ini.",
+            "Lokasi sudah kami survei pada {tanggal}; pemasangan lampu penerangan dijadwalkan bulan depan.",
         ),
         "JEMBATAN_TROTOAR": (
-            "Terima kasih. Ubin trotoar yang lepas sudah dipasang kembali oleh tim pemeliharaan pada"
-            " {tanggal}.",
-            "Jembatan sudah kami periksa pada {tanggal}; pagar pengaman sementara telah dipasang dan"
-            " perbaikan"
-            " struktur dijadwalkan.",
+            "Terima kasih. Tim pemeliharaan DPUPRPKP sudah memperbaiki kerusakan di lokasi pada {tanggal}.",
+            "Lokasi sudah kami periksa pada {tanggal}; pengaman sementara telah dipasang dan perbaikan"
+            " dijadwalkan.",
         ),
         "PUNGLI_SEKOLAH": (
             "Terima kasih atas laporannya. Dinas Pendidikan telah memanggil kepala sekolah dan komite pada"
             " {tanggal}. Pungutan tersebut dibatalkan dan dana yang sudah ditarik akan dikembalikan.",
             "Laporan sudah kami klarifikasi ke sekolah. Sumbangan bersifat sukarela dan tidak boleh"
-            " ditentukan"
-            " jumlah maupun batas waktunya; sekolah sudah kami beri teguran.",
+            " ditentukan jumlah maupun batas waktunya; sekolah sudah kami beri teguran.",
         ),
         "PPDB": (
-            "Terima kasih. Panitia SPMB Dinas Pendidikan sudah memeriksa data zonasi; hasil verifikasi dapat"
-            " dilihat di laman SPMB mulai {tanggal}.",
-            "Gangguan pada laman pendaftaran sudah diperbaiki pada {tanggal} dan batas unggah berkas"
-            " diperpanjang"
-            " satu hari.",
+            "Terima kasih. Panitia SPMB Dinas Pendidikan sudah memeriksa data pendaftaran; hasil verifikasi"
+            " dapat dilihat di laman SPMB mulai {tanggal}.",
         ),
         "SARPRAS_SEKOLAH": (
             "Terima kasih. Seksi Sarana dan Prasarana sudah meninjau sekolah pada {tanggal}; perbaikan ruang"
-            " kelas"
-            " masuk program rehabilitasi tahun ini dan sementara siswa belajar di ruang lain yang aman.",
+            " kelas masuk program rehabilitasi tahun ini dan sementara siswa belajar di ruang lain yang"
+            " aman.",
         ),
         "PARKIR": (
             "Terima kasih atas laporannya. UPT Perparkiran telah melakukan pembinaan kepada juru parkir di"
-            " lokasi"
-            " pada {tanggal}. Tarif resmi parkir motor Rp2.000 dan mobil Rp3.000; mintalah karcis.",
+            " lokasi pada {tanggal}. Tarif resmi parkir motor Rp2.000 dan mobil Rp3.000; mintalah karcis.",
             "Juru parkir yang dilaporkan bukan jukir resmi; bersama Satpol PP telah dilakukan penertiban pada"
             " {tanggal}.",
         ),
@@ -381,14 +374,12 @@ RESPONSES: Final = MappingProxyType(
             " {tanggal}. Pelaku usaha telah diberi teguran tertulis untuk memperbaiki pengolahan limbahnya.",
         ),
         "PUSKESMAS": (
-            "Terima kasih atas masukannya. Kepala puskesmas sudah kami minta memperbaiki pelayanan dan jadwal"
-            " dokter sejak {tanggal}. Keluhan juga dapat disampaikan ke kotak saran puskesmas.",
-            "Ketersediaan obat di puskesmas sudah dipenuhi kembali pada {tanggal}.",
+            "Terima kasih atas masukannya. Kepala puskesmas sudah kami minta memperbaiki pelayanan sejak"
+            " {tanggal}. Keluhan juga dapat disampaikan ke kotak saran puskesmas.",
         ),
         "DBD_FOGGING": (
-            "Terima kasih. Petugas Dinkes dan puskesmas telah melakukan penyelidikan epidemiologi dan"
-            " fogging di"
-            " lingkungan RW pada {tanggal}. Mohon warga tetap melakukan 3M Plus.",
+            "Terima kasih. Petugas Dinkes dan puskesmas telah melakukan penyelidikan epidemiologi dan fogging"
+            " di lingkungan RW pada {tanggal}. Mohon warga tetap melakukan 3M Plus.",
         ),
         "PKL_KETERTIBAN": (
             "Terima kasih. Satpol PP telah melakukan penertiban di lokasi pada {tanggal} dan akan melakukan"
@@ -399,19 +390,16 @@ RESPONSES: Final = MappingProxyType(
             " reklame tanpa izin telah dibongkar.",
         ),
         "AIR_PDAM": (
-            "Terima kasih, pelanggan. Kebocoran pipa sudah diperbaiki tim distribusi Tugu Tirta pada"
-            " {tanggal} dan"
-            " aliran air berangsur normal.",
-            "Gangguan aliran disebabkan perbaikan pipa transmisi; aliran sudah normal kembali sejak"
-            " {tanggal}."
+            "Terima kasih, pelanggan. Tim distribusi Tugu Tirta sudah menangani gangguan di lokasi pada"
+            " {tanggal} dan aliran air berangsur normal.",
+            "Gangguan disebabkan perbaikan pipa transmisi; layanan sudah normal kembali sejak {tanggal}."
             " Mohon maaf atas ketidaknyamanannya.",
-            "Meter air pelanggan sudah ditera ulang pada {tanggal}; kelebihan tagihan akan dikoreksi bulan"
-            " depan.",
         ),
         "ADMINDUK": (
             "Terima kasih. Dokumen kependudukan Bapak/Ibu sudah selesai dicetak pada {tanggal} dan dapat"
-            " diambil"
-            " di kantor Dispendukcapil dengan membawa tanda terima.",
+            " diambil di kantor Dispendukcapil dengan membawa tanda terima.",
+        ),
+        "adminduk_info": (
             "Syarat dan alur layanan sudah kami kirimkan; layanan juga bisa diajukan secara daring tanpa"
             " biaya.",
         ),
@@ -470,13 +458,18 @@ FIELD_NOTES: Final = (
     "Di lokasi sudah ditangani sementara, menunggu material.",
     "Lokasi sulit ditemukan, sudah telepon pelapor untuk patokan.",
 )
-HOLD_REASONS: Final = (
+FIELD_HOLD_REASONS: Final = (
     "Menunggu ketersediaan material",
     "Menunggu anggaran perubahan",
     "Menunggu jadwal alat berat",
     "Cuaca hujan, pekerjaan ditunda",
     "Menunggu koordinasi dengan kelurahan",
+)
+DESK_HOLD_REASONS: Final = (
     "Menunggu data tambahan dari pelapor",
+    "Menunggu verifikasi data dari kelurahan",
+    "Menunggu jadwal klarifikasi dengan pihak terkait",
+    "Menunggu blanko dari pusat",
 )
 RESUME_NOTES: Final = ("Material sudah tersedia, pekerjaan dilanjutkan.", "Dilanjutkan sesuai jadwal.")
 CITIZEN_REPLIES: Final = (
