@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -74,12 +75,21 @@ def _progress(label: str) -> Callable[[int, int], None]:
     return report
 
 
-def _seed(data_dir: Path, complaints: int) -> SeedReport:
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its reaped children (the seeder's worker processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _seed(data_dir: Path, complaints: int) -> tuple[SeedReport, float]:
+    """The seed's report and the CPU seconds it took in all its processes (machines are shared)."""
     storage = Storage.open(data_dir)
+    before = _cpu_seconds()
     try:
-        return seed(storage, complaints=complaints, seed=1, now=NOW, progress=_progress("seed"))
+        report = seed(storage, complaints=complaints, seed=1, now=NOW, progress=_progress("seed"))
     finally:
         storage.close()
+    return report, _cpu_seconds() - before
 
 
 def _tokens(data_dir: Path, users: list[str]) -> list[str]:
@@ -239,12 +249,13 @@ def run(city: int, seed_size: int | None, per_writer: int, keep: bool) -> list[R
     try:
         data_dir = work / "city"
         print(f"seeding a city of {city:,} complaints in {data_dir}", file=sys.stderr, flush=True)
-        report = _seed(data_dir, city)
+        report, cpu = _seed(data_dir, city)
         rows.append(
             Row(
                 f"seed {city:,} complaints",
                 f"{report.seconds:.1f} s",
-                f"{city / report.seconds:,.0f}/s, {report.updates:,} updates, {_database_size(data_dir)}",
+                f"{city / report.seconds:,.0f}/s, {cpu:.0f} CPU s, {report.updates:,} updates,"
+                f" {_database_size(data_dir)}",
             )
         )
         writers = _writer_targets(data_dir, per_writer)
@@ -277,12 +288,12 @@ def run(city: int, seed_size: int | None, per_writer: int, keep: bool) -> list[R
         if seed_size is not None:
             big = work / "big"
             print(f"seeding {seed_size:,} complaints in {big}", file=sys.stderr, flush=True)
-            report = _seed(big, seed_size)
+            report, cpu = _seed(big, seed_size)
             rows.append(
                 Row(
                     f"seed {seed_size:,} complaints",
                     f"{report.seconds:.1f} s",
-                    f"{seed_size / report.seconds:,.0f}/s, {report.updates:,} updates,"
+                    f"{seed_size / report.seconds:,.0f}/s, {cpu:.0f} CPU s, {report.updates:,} updates,"
                     f" {report.dispositions:,} dispositions, {_database_size(big)}",
                 )
             )
@@ -312,7 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     per_writer = 25 if args.quick else 100
     rows = run(city, seed_size, per_writer, args.keep)
     cores = os.cpu_count() or 1
-    print(f"\nsambat-central at city size ({cores} cores, loopback)\n")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nsambat-central at city size ({cores} cores, loopback; load average at the end {load})\n")
     width = max(len(r.what) for r in rows)
     figure = max(len(r.figure) for r in rows)
     for r in rows:
