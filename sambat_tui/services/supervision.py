@@ -438,20 +438,33 @@ class SupervisionService:
         context = QueryContext(now=self._now(), calendar=self._calendar)
         with self._store.read() as conn:
             page = store_inbox.first_page(conn, parse(TRIAGE_QUERY), context, sort=Sort.DUE, limit=limit)
-            cached = [complaints.get(conn, row.id) for row in page.rows]
-        return tuple(self._triage_item(c) for c in cached if c is not None)
+            found = [
+                (c, timeline.for_complaint(conn, c.id))
+                for r in page.rows
+                if (c := complaints.get(conn, r.id))
+            ]
+            agencies = {a.id: a.short_name or a.name for a in reference.agencies(conn)}
+            desks, _ = self._names(conn)
+        return tuple(self._triage_item(c, entries, agencies, desks) for c, entries in found)
 
     def triage_item(self, complaint_id: str) -> TriageItem | None:
         with self._store.read() as conn:
             cached = complaints.get(conn, complaint_id)
-        return None if cached is None else self._triage_item(cached)
-
-    def _triage_item(self, cached: CachedComplaint) -> TriageItem:
-        data = cached.data
-        with self._store.read() as conn:
+            if cached is None:
+                return None
             entries = timeline.for_complaint(conn, cached.id)
             agencies = {a.id: a.short_name or a.name for a in reference.agencies(conn)}
             desks, _ = self._names(conn)
+        return self._triage_item(cached, entries, agencies, desks)
+
+    def _triage_item(
+        self,
+        cached: CachedComplaint,
+        entries: list[timeline.TimelineItem],
+        agencies: dict[str, str],
+        desks: dict[str, tuple[str, str]],
+    ) -> TriageItem:
+        data = cached.data
         explanation, returned_by = "", None
         for entry in reversed(entries):
             if entry.entry is EntryType.DISPOSITION and entry.kind == DispositionKind.RETURN.value:

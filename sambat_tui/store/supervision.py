@@ -135,14 +135,17 @@ WITH moved AS (
     FROM timeline AS t INDEXED BY timeline_kind
     WHERE t.kind = '{UpdateKind.STATUS_CHANGE.value}' AND t.at_us >= ? AND t.at_us < ?
 ),
+-- Each look-back reads one complaint's own timeline (timeline_order): the kind index would read every
+-- row of that kind for every change of the day.
 judged AS (
     SELECT moved.complaint_id, moved.author, moved.after,
            coalesce(
-               (SELECT json_extract(p.data, '$.status_after') FROM timeline AS p
+               (SELECT json_extract(p.data, '$.status_after') FROM timeline AS p INDEXED BY timeline_order
                 WHERE p.complaint_id = moved.complaint_id AND p.kind = '{UpdateKind.STATUS_CHANGE.value}'
                   AND (p.at_us < moved.at_us OR (p.at_us = moved.at_us AND p.id < moved.id))
                 ORDER BY p.at_us DESC, p.id DESC LIMIT 1),
-               CASE WHEN EXISTS (SELECT 1 FROM timeline AS r WHERE r.complaint_id = moved.complaint_id
+               CASE WHEN EXISTS (SELECT 1 FROM timeline AS r INDEXED BY timeline_order
+                                 WHERE r.complaint_id = moved.complaint_id
                                  AND r.kind = '{DispositionKind.AUTO_ROUTE.value}')
                     THEN '{Status.ASSIGNED.value}' ELSE '{Status.RECEIVED.value}' END
            ) AS before

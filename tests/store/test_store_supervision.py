@@ -378,10 +378,15 @@ def test_no_aggregate_scans_the_complaints_or_the_timeline(filled: tuple[Store, 
         selects = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]
         assert len(selects) >= 14
         for sql in selects:
-            plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+            rows = conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
+            plan = [r[3] for r in rows]
             scans = [
                 step
                 for step in plan
                 if step.startswith("SCAN") and ("complaints" in step or "timeline" in step)
             ]
             assert not scans, (sql, plan)
+            # A correlated subquery runs once per outer row: it must seek one complaint's rows, not a range.
+            correlated = {r[0] for r in rows if r[3].startswith("CORRELATED")}
+            inner = [r[3] for r in rows if r[1] in correlated]
+            assert all("complaint_id=" in step for step in inner), (sql, plan)
