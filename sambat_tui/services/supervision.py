@@ -292,8 +292,9 @@ class SupervisionService:
                 "day_start_us": _micros(day_start),
                 "day_end_us": _micros(day_start + timedelta(days=1)),
             }
-            by_desk = figures.workload(conn, figures.Group.DESK, **values)
-            by_person = figures.workload(conn, figures.Group.PERSON, **values)
+            today = figures.takes(conn, values["day_start_us"], values["day_end_us"])
+            by_desk = figures.workload(conn, figures.Group.DESK, **values, found_takes=today)
+            by_person = figures.workload(conn, figures.Group.PERSON, **values, found_takes=today)
             desks, users = self._names(conn)
         me = self._identity()
         mine = me.agency_id if me is not None and Role.COORDINATOR not in me.roles else None
@@ -410,7 +411,9 @@ class SupervisionService:
                 BacklogRow(b.key, categories.get(b.key, b.key) if b.key else "-", b.open, b.overdue)
                 for b in by_category
             ),
-            by_kecamatan=tuple(BacklogRow(b.key, b.key or "-", b.open, b.overdue) for b in by_kecamatan),
+            by_kecamatan=tuple(
+                BacklogRow(b.key, b.key.title() if b.key else "-", b.open, b.overdue) for b in by_kecamatan
+            ),
             desks=desk_rows,
             at=now,
         )

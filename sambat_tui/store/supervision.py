@@ -66,7 +66,7 @@ class Escalation:
 @dataclass(frozen=True, slots=True)
 class Backlog:
     key: str | None
-    """A category code or a kecamatan as cached (None: not given)."""
+    """A category code, or a kecamatan folded to lower case (None: not given)."""
     open: int
     overdue: int
 
@@ -103,12 +103,14 @@ def workload(
     due_soon_until: int,
     day_start_us: int,
     day_end_us: int,
+    found_takes: list[Take] | None = None,
 ) -> list[Load]:
     """Open, due soon, overdue and taken today, per desk or per person.
 
     ``due_soon_until``: the latest deadline (epoch seconds) that counts as due soon
     (``QueryContext.due_cutoff``).
-    ``day_start_us``/``day_end_us``: today in Jakarta, UTC microseconds. Taken today: see ``taken``.
+    ``day_start_us``/``day_end_us``: today in Jakarta, UTC microseconds. Taken today: see ``takes``
+    (pass ``found_takes`` to reuse them for the other grouping).
     """
     if group not in (Group.DESK, Group.PERSON):
         raise ValueError(f"workload is per desk or per person, not per {group}")
@@ -119,7 +121,8 @@ def workload(
         (now, due_soon_until, now, *OPEN),
     ).fetchall()
     loads = {r[0]: [r[1], r[2] or 0, r[3] or 0, 0] for r in rows}
-    for key, count in taken(conn, group, day_start_us, day_end_us):
+    day = found_takes if found_takes is not None else takes(conn, day_start_us, day_end_us)
+    for key, count in taken(day, group).items():
         loads.setdefault(key, [0, 0, 0, 0])[3] = count
     return sorted(
         (Load(key, *values) for key, values in loads.items()),
@@ -154,26 +157,38 @@ judged AS (
 """
 
 
-def taken(conn: sqlite3.Connection, group: Group, start_us: int, end_us: int) -> list[tuple[str | None, int]]:
-    """Complaints taken between two moments, per desk (where each is now) or per person (who took it).
+@dataclass(frozen=True, slots=True)
+class Take:
+    complaint_id: str
+    desk_id: str | None
+    """Where the complaint is now."""
+    author: str | None
+    """Who took it."""
+
+
+def takes(conn: sqlite3.Connection, start_us: int, end_us: int) -> list[Take]:
+    """The takes between two moments (one per complaint and person), with the desk each complaint is at now.
 
     The server writes a ``status_change`` update for every transition; only ``take`` leaves the status as it
     was. So a take is a status change whose status equals the one before it: the previous status change of
     the complaint, or, when there is none, its status at intake (assigned when it was routed automatically).
+    The result is as long as the period's takes (a day's work), never the cache.
     """
-    if group is Group.DESK:
-        sql = (
-            _TAKES + "SELECT c.desk_id, count(DISTINCT j.complaint_id) FROM judged AS j "
-            "JOIN complaints AS c ON c.id = j.complaint_id WHERE j.after = j.before GROUP BY c.desk_id"
-        )
-    elif group is Group.PERSON:
-        sql = (
-            _TAKES + "SELECT j.author, count(DISTINCT j.complaint_id) FROM judged AS j "
-            "WHERE j.after = j.before GROUP BY j.author"
-        )
-    else:
+    sql = (
+        _TAKES + "SELECT DISTINCT j.complaint_id, c.desk_id, j.author FROM judged AS j "
+        "JOIN complaints AS c ON c.id = j.complaint_id WHERE j.after = j.before"
+    )
+    return [Take(r[0], r[1], r[2]) for r in conn.execute(sql, (start_us, end_us))]
+
+
+def taken(found: list[Take], group: Group) -> dict[str | None, int]:
+    """Complaints taken, per desk (where each is now) or per person (who took it)."""
+    if group not in (Group.DESK, Group.PERSON):
         raise ValueError(f"takes are per desk or per person, not per {group}")
-    return [(r[0], r[1]) for r in conn.execute(sql, (start_us, end_us))]
+    seen: dict[str | None, set[str]] = {}
+    for take in found:
+        seen.setdefault(take.desk_id if group is Group.DESK else take.author, set()).add(take.complaint_id)
+    return {key: len(ids) for key, ids in seen.items()}
 
 
 # ---------------------------------------------------------------------------------------- escalations
@@ -226,7 +241,8 @@ class BacklogBy(StrEnum):
 def backlog(conn: sqlite3.Connection, by: BacklogBy, *, now: int) -> list[Backlog]:
     """Open complaints and how many of them are overdue, per category or per kecamatan, largest first.
 
-    Kecamatan are grouped case-insensitively (``kec_key``) and shown as most often spelt.
+    Kecamatan are grouped case-insensitively by ``kec_key`` (the folded name), read from the inbox index
+    alone; the caller capitalises it for display.
     """
     if by is BacklogBy.CATEGORY:
         sql = (
@@ -235,7 +251,7 @@ def backlog(conn: sqlite3.Connection, by: BacklogBy, *, now: int) -> list[Backlo
         )
     else:
         sql = (
-            "SELECT max(kecamatan), count(*), sum(due_at < ?) FROM complaints INDEXED BY inbox_due "
+            "SELECT kec_key, count(*), sum(due_at < ?) FROM complaints INDEXED BY inbox_due "
             f"WHERE status IN ({_OPEN_MARKS}) GROUP BY kec_key"
         )
     rows = conn.execute(sql, (now, *OPEN)).fetchall()
