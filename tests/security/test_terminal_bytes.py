@@ -44,13 +44,14 @@ def _unused_loopback_port() -> int:
     return port
 
 
-def _read_until_quiet(fd: int, quiet: float, limit: float, min_bytes: int = 1) -> bytes:
+def _read_until_quiet(fd: int, quiet: float, limit: float, min_bytes: int = 1, until: bytes = b"") -> bytes:
+    """Read until ``until`` appeared (a loaded machine pauses longer than ``quiet``), then until quiet."""
     chunks: list[bytes] = []
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], quiet)
         if not ready:
-            if sum(map(len, chunks)) >= min_bytes:
+            if sum(map(len, chunks)) >= min_bytes and until in b"".join(chunks):
                 break
             continue
         try:
@@ -101,11 +102,11 @@ def test_hostile_text_never_reaches_the_terminal_raw(hostile_home: Path) -> None
         env.pop("TEXTUAL", None)
         os.execve(sys.executable, [sys.executable, "-m", "sambat_tui.cli"], env)
     try:
-        inbox = _read_until_quiet(fd, quiet=2.0, limit=90, min_bytes=COLS * ROWS // 2)
+        inbox = _read_until_quiet(fd, quiet=2.0, limit=120, min_bytes=COLS * ROWS // 2, until=b"Jalan rusak")
         os.write(fd, b"p")  # the preview pane
         preview = _read_until_quiet(fd, quiet=1.5, limit=30)
         os.write(fd, b"\r")  # open the complaint screen
-        screen = _read_until_quiet(fd, quiet=2.0, limit=60)
+        screen = _read_until_quiet(fd, quiet=2.0, limit=120, until=b"tautan")
         os.write(fd, b"\x1b")
         _read_until_quiet(fd, quiet=1.0, limit=10)
         os.write(fd, b"q")
