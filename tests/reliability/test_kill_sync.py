@@ -288,7 +288,9 @@ def test_kill_9_while_pulling_and_pushing(
             tally.kills[outcome.where] += 1
             _check_moment(city, laptop, touched)
         if touched and rng.random() < 0.15:
-            # While the laptop is off, a complaint it was sending leaves its scope.
+            # While the laptop is off, a complaint it was sending leaves its scope (after the request the
+            # dead process left in the proxy has landed: the move reads the version it acts on).
+            proxy.wait_idle()
             move_away(city, rng.choice(sorted(touched)), f"srv-{run}-while-off", tally)
         laptop.recover()
         # A request the dead process left in the proxy reaches the server late: let it land first.
