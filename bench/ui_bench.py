@@ -108,6 +108,7 @@ def measure(kind: str, records: int, moves: int) -> Figures:
     if pid == 0:
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         os.environ["TERM"] = "xterm-256color"
+        os.environ.update(COLUMNS=str(COLS), LINES=str(ROWS))  # they win over the pty's size
         os.environ.pop("TEXTUAL", None)
         _child(kind, records)
         os._exit(0)

@@ -98,6 +98,9 @@ def test_hostile_text_never_reaches_the_terminal_raw(hostile_home: Path) -> None
             "SAMBAT_TUI_HOME": str(hostile_home),
             "SAMBAT_TUI_KEYRING": "file",
             "TERM": "xterm-256color",
+            # The size comes from these before the pty (shutil.get_terminal_size): CI exports 80x24.
+            "COLUMNS": str(COLS),
+            "LINES": str(ROWS),
         }
         env.pop("TEXTUAL", None)
         os.execve(sys.executable, [sys.executable, "-m", "sambat_tui.cli"], env)
