@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from sambat_tui.domain.model import DispositionKind, UpdateKind
 from sambat_tui.store import quarantine
-from sambat_tui.store.complaints import CHUNK, BadRecord, UpsertResult, encode_wire, parse_enum
+from sambat_tui.store.complaints import CHUNK, BadRecord, UpsertResult, encode_wire, enum_text
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND: Final = timedelta(microseconds=1)
@@ -66,12 +66,17 @@ def _ids(data: Mapping[str, Any]) -> tuple[str, str]:
     return entry_id, complaint_id
 
 
+_PUBLIC_KINDS: Final = frozenset(k.value for k in UpdateKind if k.is_public)
+_UPDATE: Final = EntryType.UPDATE.value
+_DISPOSITION: Final = EntryType.DISPOSITION.value
+
+
 def update_row(data: Mapping[str, Any], *, pending: bool = False) -> tuple[Any, ...]:
     """Column values of a wire update; a pending (local) one is ordered by ``authored_at``."""
     if not isinstance(data, Mapping):
         raise BadRecord("an update must be a JSON object")
     entry_id, complaint_id = _ids(data)
-    kind = parse_enum(UpdateKind, data.get("kind"), "update kind")
+    kind = enum_text(UpdateKind, data.get("kind"), "update kind")
     if not isinstance(data.get("body"), str):
         raise BadRecord("missing body")
     at = (
@@ -82,9 +87,9 @@ def update_row(data: Mapping[str, Any], *, pending: bool = False) -> tuple[Any, 
     return (
         entry_id,
         complaint_id,
-        EntryType.UPDATE.value,
-        kind.value,
-        int(kind.is_public),
+        _UPDATE,
+        kind,
+        int(kind in _PUBLIC_KINDS),
         at,
         int(pending),
         encode_wire(data),
@@ -96,9 +101,9 @@ def disposition_row(data: Mapping[str, Any]) -> tuple[Any, ...]:
     if not isinstance(data, Mapping):
         raise BadRecord("a disposition must be a JSON object")
     entry_id, complaint_id = _ids(data)
-    kind = parse_enum(DispositionKind, data.get("kind"), "disposition kind")
+    kind = enum_text(DispositionKind, data.get("kind"), "disposition kind")
     at = _micros(data.get("created_at"), "created_at")
-    return (entry_id, complaint_id, EntryType.DISPOSITION.value, kind.value, 0, at, 0, encode_wire(data))
+    return (entry_id, complaint_id, _DISPOSITION, kind, 0, at, 0, encode_wire(data))
 
 
 _UPSERT: Final = (
