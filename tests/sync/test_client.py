@@ -9,10 +9,21 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 
-from sambat_tui.contract import TransitionRequest
+from sambat_tui.contract import Change, TransitionRequest
 from sambat_tui.domain.model import Action
-from sambat_tui.sync.client import USER_AGENT, ApiClient, ServerUrlError, Unparsed, check_server_url
+from sambat_tui.sync.client import (
+    USER_AGENT,
+    ApiClient,
+    FeedChange,
+    ServerUrlError,
+    Unparsed,
+    _parse_change,
+    check_server_url,
+)
 from sambat_tui.sync.errors import ApiError, Offline, ProtocolError
 
 CID = str(uuid.uuid4())
@@ -198,3 +209,52 @@ def test_server_urls(url: str, ok: bool) -> None:
 def test_a_token_with_whitespace_is_refused() -> None:
     with pytest.raises(ValueError, match="token"):
         ApiClient("https://x.example", "sbt_a b")
+
+
+_ENVELOPE_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-2, max_value=2**40),
+    st.floats(allow_nan=False),
+    st.sampled_from(["complaint", "update", "evict", "upsert", "desk", "Complaint", "1", ""]),
+    st.text(max_size=5),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+_NEAR_VALID = st.fixed_dictionaries(
+    {
+        "seq": st.one_of(st.integers(min_value=-1, max_value=9), st.booleans(), st.just("3")),
+        "entity": st.sampled_from(["complaint", "update", "disposition", "desk", "user", "nope"]),
+        "id": st.one_of(st.text(max_size=4), st.integers()),
+        "op": st.sampled_from(["upsert", "evict", "UPSERT"]),
+        "version": st.one_of(st.integers(min_value=-1, max_value=9), st.booleans(), st.floats(0, 3)),
+    },
+    optional={
+        "data": st.one_of(st.none(), st.dictionaries(st.text(max_size=3), _ENVELOPE_VALUES, max_size=3))
+    },
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.one_of(
+        _NEAR_VALID,
+        st.dictionaries(
+            st.sampled_from(["seq", "entity", "id", "op", "version", "data", "extra"]),
+            _ENVELOPE_VALUES,
+            max_size=7,
+        ),
+    )
+)
+def test_the_fast_envelope_check_agrees_with_the_contract_model(raw: dict[str, Any]) -> None:
+    # The client checks common envelopes by hand (no copy of data); the model is the reference.
+    parsed = _parse_change(raw)
+    try:
+        expected = Change.model_validate(raw)
+    except ValidationError:
+        assert isinstance(parsed, Unparsed)
+    else:
+        assert isinstance(parsed, FeedChange)
+        assert parsed.envelope() == expected.model_dump(mode="json")
