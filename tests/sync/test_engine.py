@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -98,6 +99,47 @@ def test_a_pull_that_dies_resumes_where_the_stored_cursor_says(
         check_sync_invariants(central_server, store, USER, [])
         dying.client.close()
         engine.client.close()
+    finally:
+        store.close()
+
+
+class _SlowLink(ApiClient):
+    """The second page takes its time; meanwhile the app wants to write (a take, a note)."""
+
+    def __init__(self, url: str, token: str, store: Store) -> None:
+        super().__init__(url, token)
+        self.store = store
+        self.calls = 0
+        self.app_could_write: list[bool] = []
+
+    def changes(self, cursor: str, limit: int = 500) -> FeedPage:
+        self.calls += 1
+        if self.calls == 2:
+            wrote = threading.Event()
+
+            def app_write() -> None:
+                with self.store.transaction() as conn:
+                    conn.execute("SELECT 1")
+                wrote.set()
+
+            threading.Thread(target=app_write, daemon=True).start()
+            self.app_could_write.append(wrote.wait(timeout=15))
+        return super().changes(cursor, limit)
+
+
+def test_a_pull_never_holds_the_write_lock_while_it_waits_for_the_network(
+    central_server: CentralServer, tmp_path: Path
+) -> None:
+    for _ in range(6):
+        central_server.intake()
+    store = Store.open(tmp_path / "cache.sqlite3")
+    try:
+        client = _SlowLink(central_server.url, central_server.token(USER), store)
+        report = SyncEngine(store, client, page_size=4).run_once()
+        assert report.error is None
+        assert client.app_could_write == [True], "the app's write waited for a page still on the wire"
+        check_sync_invariants(central_server, store, USER, [])
+        client.close()
     finally:
         store.close()
 
