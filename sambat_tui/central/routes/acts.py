@@ -2,53 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from sambat_tui.central.replies import check_idempotency_key
-from sambat_tui.central.routes.deps import CallerDep, reply_response
+from sambat_tui.central.routes.deps import CallerDep, PreconditionsDep, act, reply_response
 from sambat_tui.central.workflow import dispose, put_update, transition
 from sambat_tui.contract import DispositionRequest, MutationResult, TransitionRequest, UpdateRequest
 
 router = APIRouter(prefix="/v1/complaints", tags=["acts"])
 
-IfMatch = Annotated[
-    str | None, Header(description='The version acted on: "v17"; 428 without it, 412 if stale')
-]
-IdempotencyKey = Annotated[
-    str | None, Header(description="A client-made id of this mutation; a retry replays the first answer")
-]
-
 
 @router.post("/{complaint_id}/transitions", response_model=MutationResult)
 def post_transition(
-    complaint_id: UUID,
-    body: TransitionRequest,
-    caller: CallerDep,
-    if_match: IfMatch = None,
-    idempotency_key: IdempotencyKey = None,
+    complaint_id: UUID, body: TransitionRequest, caller: CallerDep, pre: PreconditionsDep
 ) -> Response:
-    key = check_idempotency_key(idempotency_key)
-    return reply_response(
-        transition(caller.context, caller.user, complaint_id, body, if_match=if_match, idempotency_key=key)
-    )
+    return act(transition, caller, complaint_id, body, pre)
 
 
 @router.post("/{complaint_id}/dispositions", response_model=MutationResult)
 def post_disposition(
-    complaint_id: UUID,
-    body: DispositionRequest,
-    caller: CallerDep,
-    if_match: IfMatch = None,
-    idempotency_key: IdempotencyKey = None,
+    complaint_id: UUID, body: DispositionRequest, caller: CallerDep, pre: PreconditionsDep
 ) -> Response:
-    key = check_idempotency_key(idempotency_key)
-    return reply_response(
-        dispose(caller.context, caller.user, complaint_id, body, if_match=if_match, idempotency_key=key)
-    )
+    return act(dispose, caller, complaint_id, body, pre)
 
 
 @router.put(

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Protocol, TypeVar
+from uuid import UUID
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from sambat_tui.central.auth import authenticate
 from sambat_tui.central.context import Context
-from sambat_tui.central.replies import Reply
+from sambat_tui.central.replies import Reply, check_idempotency_key
 from sambat_tui.contract import User
 
 
@@ -46,3 +47,60 @@ def reply_response(reply: Reply) -> Response:
     if reply.etag is not None:
         headers["ETag"] = reply.etag
     return json_response(reply.body, reply.status, headers)
+
+
+IfMatch = Annotated[
+    str | None, Header(description='The version acted on: "v17"; 428 without it, 412 if stale')
+]
+IdempotencyKey = Annotated[
+    str | None, Header(description="A client-made id of this mutation; a retry replays the first answer")
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Preconditions:
+    """The If-Match and Idempotency-Key headers of a state-changing request, the key's form checked."""
+
+    if_match: str | None
+    idempotency_key: str | None
+
+
+async def preconditions(if_match: IfMatch = None, idempotency_key: IdempotencyKey = None) -> Preconditions:
+    # async: reading two headers needs no hop through the thread pool, as a sync dependency would take.
+    return Preconditions(if_match, check_idempotency_key(idempotency_key))
+
+
+PreconditionsDep = Annotated[Preconditions, Depends(preconditions)]
+
+_Body = TypeVar("_Body", bound=BaseModel, contravariant=True)
+
+
+class Operation(Protocol[_Body]):
+    """A state-changing operation on one complaint, guarded by its version and made safe to retry."""
+
+    def __call__(
+        self,
+        context: Context,
+        user: User,
+        complaint_id: UUID,
+        request: _Body,
+        /,
+        *,
+        if_match: str | None,
+        idempotency_key: str | None,
+    ) -> Reply: ...
+
+
+def act(
+    operation: Operation[_Body], caller: Caller, complaint_id: UUID, body: _Body, pre: Preconditions
+) -> Response:
+    """Run an operation for the caller with the request's preconditions and answer with its reply."""
+    reply = operation(
+        caller.context,
+        caller.user,
+        complaint_id,
+        body,
+        if_match=pre.if_match,
+        idempotency_key=pre.idempotency_key,
+    )
+    return reply_response(reply)
