@@ -12,7 +12,7 @@ from sambat_tui.central.bootstrap import ensure_initialised
 from sambat_tui.central.context import Context, Settings
 from sambat_tui.central.jobs import JobRunner
 from sambat_tui.central.open311 import install_open311
-from sambat_tui.central.problems import install_problem_handlers
+from sambat_tui.central.problems import document_problems, install_problem_handlers
 from sambat_tui.central.routes import acts, changes, complaints, directory, supervision
 from sambat_tui.central.tracking import router as tracking_router
 
@@ -63,4 +63,5 @@ def create_app(settings: Settings) -> FastAPI:
     # For citizens and partner apps: the Open311 GeoReport v2 facade and the /lacak tracking page.
     install_open311(app)
     app.include_router(tracking_router)
+    document_problems(app)
     return app

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sambat_tui.contract import PROBLEM_KINDS, PROBLEM_MEDIA_TYPE, ProblemCode, problem_type
+from sambat_tui.contract import PROBLEM_KINDS, PROBLEM_MEDIA_TYPE, Problem, ProblemCode, problem_type
 
 log = logging.getLogger(__name__)
 
@@ -132,3 +132,41 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, on_crash)
+
+
+_PROBLEM_REF = "#/components/schemas/Problem"
+
+
+def document_problems(app: FastAPI) -> None:
+    """Say in ``/openapi.json`` what every ``/v1`` error answer is: an RFC 9457 problem.
+
+    FastAPI documents a 422 body of its own shape, which this server never sends; a client generated from
+    the document would then misread every error. Each ``/v1`` operation gets ``default``: problem+json.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = build()
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        answer = {
+            "description": "An error: an RFC 9457 problem; `code` is stable, `title` Indonesian, `title_en` English",
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": _PROBLEM_REF}}},
+        }
+        for path, operations in document.get("paths", {}).items():
+            if not path.startswith("/v1/"):
+                continue
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                responses.pop("422", None)
+                responses["default"] = answer
+        text = json.dumps(document)
+        for unused in ("HTTPValidationError", "ValidationError"):
+            if f"#/components/schemas/{unused}" not in text:
+                schemas.pop(unused, None)
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

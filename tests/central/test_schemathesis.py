@@ -79,10 +79,11 @@ def test_no_server_error_and_answers_as_documented(case: schemathesis.Case, seed
         checks = [not_a_server_error, response_schema_conformance, content_type_conformance]
         case.validate_response(response, checks=checks, headers=headers)
         return
-    case.validate_response(response, checks=[not_a_server_error], headers=headers)
-    # The OpenAPI document leaves error answers to the contract: RFC 9457 problems on /v1, and the
-    # GeoReport v2 error list on the Open311 facade.
-    if case.path.startswith("/v1/"):
+    # /v1 documents every error as an RFC 9457 problem; the Open311 facade answers GeoReport v2 error lists.
+    v1 = case.path.startswith("/v1/")
+    checks = [not_a_server_error, response_schema_conformance, content_type_conformance] if v1 else []
+    case.validate_response(response, checks=[not_a_server_error, *checks], headers=headers)
+    if v1:
         assert response.headers["content-type"][0].startswith(PROBLEM_MEDIA_TYPE), response.headers
         problem = Problem.model_validate_json(response.content)
         assert problem.status == response.status_code
@@ -129,3 +130,17 @@ def test_the_openapi_document_is_valid(api_schema: schemathesis.BaseSchema) -> N
 
 def test_open311_paths_declare_their_parameters(api_schema: schemathesis.BaseSchema) -> None:
     assert _path_parameter_gaps(api_schema.raw_schema, "/open311/") == []
+
+
+def test_every_v1_operation_documents_its_errors_as_problems(api_schema: schemathesis.BaseSchema) -> None:
+    document = api_schema.raw_schema
+    for path, method, operation in _operations(document):
+        if not path.startswith("/v1/"):
+            continue
+        responses = operation["responses"]
+        assert "422" not in responses, f"{method.upper()} {path} documents FastAPI's own 422 shape"
+        content = responses["default"]["content"]
+        assert content == {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    assert {"type", "title", "status", "code"} <= set(
+        document["components"]["schemas"]["Problem"]["required"]
+    )
