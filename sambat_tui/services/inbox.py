@@ -149,8 +149,10 @@ class InboxService:
         return combine(parse(self._tab(tab_id).query).criteria(), parse(query).criteria())
 
     def counts(self) -> dict[str, int]:
+        """Each tab's count: a pass over every cached complaint (~0.2 s at a million), so after a change of
+        the data only, never per key. On a connection of its own, whose pages do not stay in memory."""
         tabs = {t.id: parse(t.query).criteria() for t in self.tabs()}
-        with self._store.read() as conn:
+        with self._store.scan() as conn:
             return store_inbox.counts(conn, tabs, self._context())
 
     def _row(self, row: store_inbox.InboxRow, now: datetime) -> InboxRow:

@@ -2,6 +2,9 @@
 
 Everything is read from the store each time ("sent" is what the database says, never memory). A mutation
 leaves the outbox only when the server acknowledged it, or when a person discards it after a confirm.
+
+The counts come from the store alone: the status bar shows them on the app's first frame. What acting on an
+entry needs (the text checks of the wire contract, the sync's optimistic changes) loads when it is done.
 """
 
 from __future__ import annotations
@@ -14,13 +17,10 @@ from typing import Any
 
 from sambat_tui.domain.model import UpdateKind
 from sambat_tui.domain.text_safety import one_line
-from sambat_tui.services.actions import MAX_BODY, checked_text
 from sambat_tui.store import complaints, outbox, timeline
 from sambat_tui.store.db import Store
 from sambat_tui.store.outbox import QUEUED, OutboxState
 from sambat_tui.store.outbox import OutboxEntry as StoredEntry
-from sambat_tui.sync.optimistic import Op, changes_for
-from sambat_tui.sync.pull import request_refetch
 
 SUMMARY_LENGTH = 60
 
@@ -60,6 +60,8 @@ class OutboxCounts:
 
 def summarise(op: str, payload: Mapping[str, Any]) -> str:
     """One display line for a mutation (already neutralised: the text may be anyone's)."""
+    from sambat_tui.sync.optimistic import Op
+
     if op == Op.TRANSITION:
         head, text = str(payload.get("action", "?")), payload.get("reason")
     elif op == Op.UPDATE:
@@ -136,6 +138,8 @@ class OutboxService:
 
     def retry(self, mutation_id: str) -> None:
         """Send a failed or conflicting mutation again at the next sync."""
+        from sambat_tui.sync.optimistic import changes_for
+
         with self._store.transaction() as conn:
             entry = self._find(conn, mutation_id)
             if entry.state is OutboxState.SENDING:
@@ -153,6 +157,9 @@ class OutboxService:
 
         The cached row loses the optimistic change at the next sync, which fetches the server's copy.
         """
+        from sambat_tui.sync.optimistic import Op
+        from sambat_tui.sync.pull import request_refetch
+
         with self._store.transaction() as conn:
             entry = self._find(conn, mutation_id)
             if entry.state is OutboxState.SENDING:
@@ -172,6 +179,9 @@ class OutboxService:
         Refused for a mutation that may already have reached the server (sent before, outcome unknown):
         retry it first; editing could otherwise leave both texts on the server.
         """
+        from sambat_tui.services.actions import MAX_BODY, checked_text
+        from sambat_tui.sync.optimistic import Op
+
         body = checked_text(body, limit=MAX_BODY, what="teks / text")
         with self._store.transaction() as conn:
             entry = self._find(conn, mutation_id)

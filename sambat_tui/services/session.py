@@ -3,33 +3,40 @@
 Thread rule: the UI thread calls inbox, complaints, actions and outbox; the sync runs in a worker thread
 through ``session.sync.run_once()``. The store's one writer connection is shared under its lock; each thread
 reads through its own read-only connection.
+
+Start-up cost: opening a session loads the inbox and what the status bar reads, nothing more. Each other
+service is made (and its module imported) the first time it is asked for: the actions and the outbox load
+the wire contract (pydantic), the sync loads httpx and the engine. The app paints its first inbox frame
+before any of them is needed; the headless commands load only what their command uses.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, TypeVar
 
 from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.model import Role
-from sambat_tui.domain.reference import load_reference
 from sambat_tui.domain.sla import SlaPolicy
-from sambat_tui.services.actions import ActionService
-from sambat_tui.services.complaints import ComplaintService
 from sambat_tui.services.config import AppConfig, load_config
 from sambat_tui.services.identity import Identity
 from sambat_tui.services.inbox import InboxService
-from sambat_tui.services.outbox import OutboxService
 from sambat_tui.services.profiles import Profile
-from sambat_tui.services.supervision import SupervisionService
-from sambat_tui.services.sync import ClientFactory, SyncService
-from sambat_tui.services.templates import load_canned_responses
-from sambat_tui.store import outbox, reference
+from sambat_tui.store import outbox, reference, sync_state
 from sambat_tui.store.db import Store
-from sambat_tui.sync.client import ApiClient
-from sambat_tui.sync.engine import stored_identity
+
+if TYPE_CHECKING:
+    from sambat_tui.services.actions import ActionService
+    from sambat_tui.services.complaints import ComplaintService
+    from sambat_tui.services.outbox import OutboxService
+    from sambat_tui.services.supervision import SupervisionService
+    from sambat_tui.services.sync import ClientFactory, SyncService
 
 __all__ = ["Identity", "Session", "utc_now"]
+
+_T = TypeVar("_T")
 
 
 def utc_now() -> datetime:
@@ -45,40 +52,96 @@ class Session:
         read_only: bool,
         now: Callable[[], datetime],
         config: AppConfig,
-        client_factory: ClientFactory = ApiClient,
+        client_factory: ClientFactory | None = None,
     ) -> None:
         self.profile = profile
         self.store = store
         self.read_only = read_only
         self.config = config
-        calendar = WorkingCalendar.load()
-        policy = SlaPolicy.load()
+        self._now = now
+        self._client_factory = client_factory
+        self._calendar = WorkingCalendar.load()
+        self._policy = SlaPolicy.load()
+        self._made: dict[str, object] = {}
+        self._making = threading.Lock()
+        self._stored_me: tuple[str | None, Identity | None] = (None, None)
         self.inbox = InboxService(
             store,
             config=config,
-            user_id=lambda: self.identity.user_id if self.identity else None,
+            user_id=self._user_id,
             now=now,
-            calendar=calendar,
-            policy=policy,
+            calendar=self._calendar,
+            policy=self._policy,
         )
-        self.supervision = SupervisionService(
-            store,
-            identity=lambda: self.identity,
-            now=now,
-            calendar=calendar,
-            policy=policy,
-            export_dir=profile.data_dir / "exports",
-        )
-        self.complaints = ComplaintService(store, roles=self._roles, read_only=read_only)
-        self.actions = ActionService(
-            store,
-            identity=lambda: self.identity,
-            read_only=read_only,
-            now=now,
-            canned=load_canned_responses(),
-        )
-        self.outbox = OutboxService(store)
-        self.sync = SyncService(profile, store, now=now, client_factory=client_factory)
+
+    def _service(self, name: str, make: Callable[[], _T]) -> _T:
+        """The service ``name``, made on first use; the UI thread and the sync thread may ask at once."""
+        with self._making:
+            found = self._made.get(name)
+            if found is None:
+                found = self._made[name] = make()
+            return found  # type: ignore[return-value]
+
+    @property
+    def supervision(self) -> SupervisionService:
+        def make() -> SupervisionService:
+            from sambat_tui.services.supervision import SupervisionService
+
+            return SupervisionService(
+                self.store,
+                identity=lambda: self.identity,
+                now=self._now,
+                calendar=self._calendar,
+                policy=self._policy,
+                export_dir=self.profile.data_dir / "exports",
+            )
+
+        return self._service("supervision", make)
+
+    @property
+    def complaints(self) -> ComplaintService:
+        def make() -> ComplaintService:
+            from sambat_tui.services.complaints import ComplaintService
+
+            return ComplaintService(self.store, roles=self._roles, read_only=self.read_only)
+
+        return self._service("complaints", make)
+
+    @property
+    def actions(self) -> ActionService:
+        def make() -> ActionService:
+            from sambat_tui.services.actions import ActionService
+            from sambat_tui.services.templates import load_canned_responses
+
+            return ActionService(
+                self.store,
+                identity=lambda: self.identity,
+                read_only=self.read_only,
+                now=self._now,
+                canned=load_canned_responses(),
+            )
+
+        return self._service("actions", make)
+
+    @property
+    def outbox(self) -> OutboxService:
+        def make() -> OutboxService:
+            from sambat_tui.services.outbox import OutboxService
+
+            return OutboxService(self.store)
+
+        return self._service("outbox", make)
+
+    @property
+    def sync(self) -> SyncService:
+        def make() -> SyncService:
+            from sambat_tui.services.sync import SyncService
+
+            if self._client_factory is None:
+                return SyncService(self.profile, self.store, now=self._now)
+            return SyncService(self.profile, self.store, now=self._now, client_factory=self._client_factory)
+
+        return self._service("sync", make)
 
     @classmethod
     def open(
@@ -87,35 +150,59 @@ class Session:
         *,
         read_only: bool = False,
         now: Callable[[], datetime] = utc_now,
-        client_factory: ClientFactory = ApiClient,
+        client_factory: ClientFactory | None = None,
     ) -> Session:
         """Open the profile's cache (creating it 0600). Raises ``store.db.StoreLocked`` when another process
-        (the app, a running ``sambat-tui sync``) has it open, ``config.ConfigError`` for a bad config file."""
+        (the app, a running ``sambat-tui sync``) has it open, ``config.ConfigError`` for a bad config file.
+
+        ``client_factory`` makes the sync's HTTP client (default: ``sync.client.ApiClient``, loaded at the
+        first sync)."""
+        from sambat_tui.domain.reference import load_reference
+
         config = load_config(profile)
         store = Store.open(profile.cache_path)
         try:
-            with store.transaction() as conn:
-                # A mutation left "sending" by a crash may or may not have reached the server; its
-                # idempotency key makes sending it again harmless.
-                outbox.reset_sending(conn)
-                reference.seed(conn, load_reference())
+            shipped = load_reference()
+            with store.read() as conn:
+                # Both are no-ops on every start but the first and those after a crash: read before writing,
+                # so a normal start makes no write transaction (a synced commit costs a disk flush).
+                stale = outbox.has_sending(conn) or reference.needs_seed(conn, shipped)
+            if stale:
+                with store.transaction() as conn:
+                    # A mutation left "sending" by a crash may or may not have reached the server; its
+                    # idempotency key makes sending it again harmless.
+                    outbox.reset_sending(conn)
+                    reference.seed(conn, shipped)
         except BaseException:
             store.close()
             raise
         return cls(profile, store, read_only=read_only, now=now, config=config, client_factory=client_factory)
 
+    def _user_id(self) -> str | None:
+        me = self.identity
+        return me.user_id if me is not None else None
+
     @property
     def identity(self) -> Identity | None:
         """The signed-in user as the last sync saw them (read from the cache); None before the first sync."""
-        me = stored_identity(self.store)
-        return None if me is None else Identity.from_me(me)
+        with self.store.read() as conn:
+            raw = sync_state.get(conn, sync_state.SyncKey.ME)
+        last_raw, last = self._stored_me
+        if raw is None or raw != last_raw:
+            # Parsed again only when the sync stored a new answer: the inbox asks at every page.
+            last = None if raw is None else Identity.from_stored(raw)
+            self._stored_me = (raw, last)
+        return last
 
     def _roles(self) -> frozenset[Role] | None:
         me = self.identity
         return None if me is None else me.roles
 
     def close(self) -> None:
-        self.sync.close()
+        with self._making:
+            sync = self._made.get("sync")
+        if sync is not None:
+            sync.close()  # type: ignore[attr-defined]
         self.store.close()
 
     def __enter__(self) -> Session:

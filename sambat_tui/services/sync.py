@@ -2,6 +2,9 @@
 
 ``run_once`` blocks: the UI calls it from a worker thread, never from the event loop. The engine and its
 one long-lived HTTP client are made at the first run (the token is read then, from the keyring or file).
+
+The engine's modules (httpx, pydantic, the wire contract) load at that first run too, not with this module:
+the status bar reads ``status()`` on the app's first frame, which needs the store alone.
 """
 
 from __future__ import annotations
@@ -10,18 +13,29 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 from sambat_tui.services.credentials import CredentialError, TokenStore
 from sambat_tui.services.profiles import Profile
 from sambat_tui.store import outbox, sync_state
 from sambat_tui.store.db import Store
 from sambat_tui.store.outbox import OutboxState
-from sambat_tui.sync.client import ApiClient
-from sambat_tui.sync.engine import SyncEngine, SyncProgress, SyncReport
+
+if TYPE_CHECKING:
+    from sambat_tui.sync.client import ApiClient
+    from sambat_tui.sync.engine import SyncEngine, SyncProgress, SyncReport
 
 __all__ = ["SyncProgress", "SyncReport", "SyncService", "SyncStatus"]
 
-ClientFactory = Callable[[str, str], ApiClient]
+ClientFactory = Callable[[str, str], "ApiClient"]
+
+
+def __getattr__(name: str) -> object:
+    # The engine's report types, re-exported without loading the engine with this module.
+    if name in ("SyncProgress", "SyncReport"):
+        return getattr(import_module("sambat_tui.sync.engine"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -41,8 +55,9 @@ class SyncService:
         store: Store,
         *,
         now: Callable[[], datetime],
-        client_factory: ClientFactory = ApiClient,
+        client_factory: ClientFactory | None = None,
     ) -> None:
+        """``client_factory`` makes the HTTP client (default: ``sync.client.ApiClient``)."""
         self._profile = profile
         self._store = store
         self._now = now
@@ -64,7 +79,11 @@ class SyncService:
                 return str(error)
             if token is None:
                 return f"no token for profile {self._profile.name}: run `sambat-tui login` again"
-            client = self._client_factory(self._profile.server_url, token)
+            from sambat_tui.sync.client import ApiClient
+            from sambat_tui.sync.engine import SyncEngine
+
+            factory = self._client_factory or ApiClient
+            client = factory(self._profile.server_url, token)
             self._engine = SyncEngine(self._store, client, now=self._now)
             return self._engine
 
@@ -75,6 +94,8 @@ class SyncService:
 
         ``retry_now``: failed mutations are sent now instead of at their backoff time (a sync asked for).
         """
+        from sambat_tui.sync.engine import SyncReport
+
         engine = self._make_engine()
         if isinstance(engine, str):
             return SyncReport(

@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from sambat_tui.store.migrations import migrate
+from sambat_tui.store.migrations import LATEST, migrate, schema_version
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -51,6 +51,10 @@ WRITER_CACHE_KIB: Final = 65_536
 READER_CACHE_KIB: Final = 16_384
 """Page caches (SQLite's default is 2 MiB): at a million complaints the inbox indexes alone are hundreds of
 MiB, and every insert lands at random places in several of them."""
+SCAN_CACHE_KIB: Final = 512
+"""Page cache of a ``scan()`` connection: a pass over most of the cache reads each page once, so a large cache
+holds nothing worth keeping (at a million complaints the tab counts filled a reader's 16 MiB with pages
+nothing read again; that memory stayed with the app)."""
 DIR_MODE: Final = 0o700
 BUSY_TIMEOUT_MS: Final = 10_000
 
@@ -174,7 +178,9 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
-            migrate(conn)
+            if schema_version(conn) != LATEST:
+                # Only then: ``migrate`` loads sqlite-utils (~0.15 s and several MiB at every app start).
+                migrate(conn)
         except BaseException:
             conn.close()
             os.close(lock_fd)
@@ -258,6 +264,19 @@ class Store:
             yield conn
         finally:
             conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def scan(self) -> Iterator[sqlite3.Connection]:
+        """Yield a read-only connection of its own for one pass over much of the cache (the tab counts), in
+        one read transaction. Its page cache is small and closes with it: the pass leaves nothing resident."""
+        conn = self.connect_reader()
+        try:
+            conn.execute(f"PRAGMA cache_size = -{SCAN_CACHE_KIB}")
+            conn.execute("BEGIN")
+            yield conn
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
 
     def connect_reader(self) -> sqlite3.Connection:
         """A new read-only connection that the caller owns and closes (e.g. for a child process's thread)."""

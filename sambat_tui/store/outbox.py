@@ -230,6 +230,11 @@ def requeue(
     )
 
 
+def has_sending(conn: sqlite3.Connection) -> bool:
+    """Whether a row is left ``sending`` (a read: at startup, ``reset_sending`` only when it has work)."""
+    return conn.execute("SELECT 1 FROM outbox WHERE state = 'sending' LIMIT 1").fetchone() is not None
+
+
 def reset_sending(conn: sqlite3.Connection) -> int:
     """At startup: a row left ``sending`` by a crash may or may not have reached the server. Put it back to
     ``pending``; its idempotency key makes the resend harmless. Returns how many rows moved."""

@@ -180,9 +180,8 @@ def categories(conn: sqlite3.Connection) -> tuple[Category, ...]:
     )
 
 
-def seed(conn: sqlite3.Connection, reference: Reference) -> None:
-    """Fill agencies, desks and categories from shipped reference data, without overwriting server rows."""
-    shipped: dict[RefEntity, list[dict[str, Any]]] = {
+def _shipped(reference: Reference) -> dict[RefEntity, list[dict[str, Any]]]:
+    return {
         RefEntity.AGENCY: [
             {"id": a.id, "name": a.name, "short_name": a.short_name, "kind": a.kind.value, "active": a.active}
             for a in reference.agencies
@@ -201,9 +200,29 @@ def seed(conn: sqlite3.Connection, reference: Reference) -> None:
             for c in reference.categories
         ],
     }
-    for entity, items in shipped.items():
+
+
+def seed(conn: sqlite3.Connection, reference: Reference) -> None:
+    """Fill agencies, desks and categories from shipped reference data, without overwriting server rows."""
+    for entity, items in _shipped(reference).items():
         _, _, convert = _TABLES[entity]
         conn.executemany(
             _upsert_sql(entity, only_unversioned=True),
             [(*convert(i), None, encode_wire(i)) for i in items],
         )
+
+
+def needs_seed(conn: sqlite3.Connection, reference: Reference) -> bool:
+    """Whether ``seed`` would change anything: a shipped row missing, or a seeded one (no version) that
+    differs from the shipped data. Reads only, so an app start can skip the write transaction."""
+    for entity, items in _shipped(reference).items():
+        table, columns, _ = _TABLES[entity]
+        stored = {
+            key: (version, data)
+            for key, version, data in conn.execute(f"SELECT {columns[0]}, version, data FROM {table}")
+        }
+        for item in items:
+            found = stored.get(item[columns[0]])
+            if found is None or (found[0] is None and found[1] != encode_wire(item)):
+                return True
+    return False
