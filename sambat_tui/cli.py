@@ -696,9 +696,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def run_app(args: argparse.Namespace) -> int:
     """Open the Textual app (loaded only now: the headless commands never import textual).
 
-    The services, the store and the sync client load inside ``open_session``, which the app calls after its
-    first frame is on screen; a slow laptop shows the app at once rather than after every import.
+    The app opens the session for its first frame, the inbox; only what that frame shows loads before it
+    (``bench.ui_scale_bench`` times it against a bare Textual app). The sync client, the wire contract and
+    every other screen load after it, when first used.
     """
+    import gc
+
+    # The cyclic collector, paused until the first frame is on screen (``SambatApp`` freezes what start-up
+    # made and resumes it): a tenth of the time to that frame went to collections that found nothing.
+    gc.disable()
+    try:
+        return _run_app(args)
+    finally:
+        gc.enable()
+
+
+def _run_app(args: argparse.Namespace) -> int:
     try:
         from sambat_tui.ui.app import SambatApp
         from sambat_tui.ui.keys import KeymapError

@@ -1,8 +1,11 @@
-"""The sambat-tui Textual app: opens the session after the first frame, runs sync in a thread, owns the bar.
+"""The sambat-tui Textual app: opens the session, shows the inbox, runs sync in a thread, owns the bar.
 
-Startup order matters on old laptops: this module imports Textual and the UI only; the services (and the
-store under them) load in ``open_session`` after the first frame is on screen, and the sync engine loads in
-the worker thread the first time it runs.
+Start-up is measured (``bench.ui_scale_bench``: spawn to the first inbox frame, against a bare Textual app):
+the first frame is the inbox itself, painted once, and what it needs is all that loads before it. Opening
+the session reads the cache's first page and the status bar's figures; the tab counts (a pass over the
+whole cache) follow the first frame, and the sync engine (httpx, the wire contract) loads in the worker
+thread the first time it runs, which is after that frame too. Screens, dialogs and services the inbox does
+not show load when they are first opened.
 
 The sync worker is a THREAD (``@work(thread=True)``): an async pull on the UI loop raised key latency from
 12 ms to 64-167 ms (ARCHITECTURE.md). It reports back with messages; the UI thread alone touches widgets.
@@ -10,6 +13,7 @@ The sync worker is a THREAD (``@work(thread=True)``): an async pull on the UI lo
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -20,18 +24,16 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
+from textual.screen import Screen
 from textual.timer import Timer
 
-from sambat_tui.ui.dialogs.confirm import ConfirmDialog
 from sambat_tui.ui.flows import Context, Flows
 from sambat_tui.ui.i18n import LANGUAGES, language, set_language, t
 from sambat_tui.ui.keys import Scope, bindings, check_keymap
 from sambat_tui.ui.messages import DataChanged, SyncFinished, SyncProgressed
 from sambat_tui.ui.palette import PaletteCommand, SambatCommands
 from sambat_tui.ui.ports import AppOptions, SessionPort
-from sambat_tui.ui.screens.help import HelpScreen, help_text, scope_of
-from sambat_tui.ui.screens.loading import LoadingScreen
-from sambat_tui.ui.supervision import VIEW_ACTIONS, SupervisorAppKeys
+from sambat_tui.ui.supervision import VIEW_ACTIONS, SupervisorAppKeys, supervision_of
 from sambat_tui.ui.themes import THEMES, theme_name
 from sambat_tui.ui.widgets.status_bar import BarState, StatusBar
 from sambat_tui.ui.widgets.tabs_bar import tab_label
@@ -77,39 +79,75 @@ class SambatApp(SupervisorAppKeys, App[None]):
         self._sync_idle = threading.Event()
         self._sync_idle.set()
         self._sync_timer: Timer | None = None
+        self._started = False  # the first frame is on screen
         for theme in THEMES.values():
             self.register_theme(theme)
-        self.theme = theme_name(self.options.theme)
+        self._start_with_theme(theme_name(self.options.theme))
 
     # -- start and stop -------------------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def _start_with_theme(self, name: str) -> None:
+        """Take the configured theme before any CSS is read, as Textual takes its default one.
+
+        Setting ``theme`` runs its watcher, which re-reads every stylesheet and restyles every widget once the
+        app has started: that is a tenth of the time to the first frame, spent to arrive at the same CSS.
+        Before the start nothing is styled yet; the watcher's other work is what ``App.__init__`` does for
+        the default theme, done here for this one. (A change of theme later goes through the watcher.)
+        """
+        if self.get_theme(name) is None:
+            self.theme = name  # not a theme Textual knows: refused by Textual, as ever
+        self.set_reactive(App.theme, name)
+        theme = self.current_theme
+        self.stylesheet.set_variables(self.get_css_variables())
+        self.set_class(True, f"-theme-{theme.name}", update=False)
+        self.set_class(theme.dark, "-dark-mode", update=False)
+        self.set_class(not theme.dark, "-light-mode", update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+
+    def get_default_screen(self) -> Screen[None]:
+        """The first screen, the one painted first: the inbox, or why the data could not be opened.
+
+        Not pushed over Textual's blank default screen: the screen below the top one is always composited
+        as a background, and its first update made the inbox paint its whole area a second time. (Neither a
+        "loading" screen first: that cost one more full frame on the wire, and the time of one.)
+        """
         if self._keymap_checked:
             self.set_keymap(self._keymap_checked)
-        self.push_screen(LoadingScreen(id="loading"))
-        # Open the data after the first frame: the user sees the app at once, not after the imports.
-        self.call_after_refresh(self._open)
-
-    def _open(self) -> None:
         try:
             session = self._open_session()
         except Exception as exc:  # any failure to open the data is shown; the user can still quit
             _log.exception("opening the session failed")
-            screen = self.screen
-            if isinstance(screen, LoadingScreen):
-                screen.show_error(t("app.open_failed", error=str(exc)))
-            return
-        # Loaded only now: the screens below need the services' types, which load the store and httpx.
+            from sambat_tui.ui.screens.loading import LoadingScreen
+
+            return LoadingScreen(t("app.open_failed", error=str(exc)), id="loading")
         from sambat_tui.ui.screens.inbox import InboxScreen
 
         self.session = session
         self.ctx = Context(session, self.now, self.options.read_only or session.read_only)
         self.flows = Flows(self, self.ctx, self.refresh_bar)
         self.bar_state = BarState(read_only=self.ctx.read_only)
-        self.switch_screen(InboxScreen(self.ctx, self.flows))
-        self.refresh_bar()
+        self.refresh_bar()  # before the screen mounts: its status bar starts from this state
+        return InboxScreen(self.ctx, self.flows)
+
+    def on_ready(self) -> None:
+        """The first frame is on screen: what waits for it starts now (a person takes longer to react)."""
+        if not gc.isenabled():
+            # ``cli.run_app`` paused the cyclic collector for the start-up: it walked the few hundred
+            # thousand objects the imports and the CSS make again and again, a tenth of the time to the first
+            # frame. They live as long as the process: frozen, no later collection walks them (nor stalls a
+            # key press on the way).
+            gc.freeze()
+            gc.enable()
+        self._started = True
+        if self.session is None:
+            return
+        # The supervisor's view keys ask the supervision service (its module is a big import): made now,
+        # not on the first key press. Their state may change from "not yet known" to the role's.
+        supervision_of(self.session)
+        self.screen.refresh_bindings()
         interval = self.options.sync_interval_seconds
         if interval > 0:
+            # The first sync loads httpx and the engine: not before the first frame.
             self.start_sync()
             self._sync_timer = self.set_interval(interval, self.start_sync)
 
@@ -208,7 +246,8 @@ class SambatApp(SupervisorAppKeys, App[None]):
         if action in ("sync", "outbox") and self.session is None:
             return None
         if action in VIEW_ACTIONS:
-            return self.supervisor_key_state(action)
+            # Hidden keys; their state is known once the supervision service is made (after the first frame).
+            return self.supervisor_key_state(action) if self._started else None
         return True
 
     def action_sync(self) -> None:
@@ -222,6 +261,8 @@ class SambatApp(SupervisorAppKeys, App[None]):
         self.push_screen(OutboxScreen(self.ctx))
 
     def action_help(self) -> None:
+        from sambat_tui.ui.screens.help import HelpScreen, help_text, scope_of
+
         if isinstance(self.screen, HelpScreen):
             return
         screen = self.screen
@@ -240,6 +281,7 @@ class SambatApp(SupervisorAppKeys, App[None]):
         if not unsent:
             self.exit()
             return
+        from sambat_tui.ui.dialogs.confirm import ConfirmDialog
 
         def answered(yes: bool | None) -> None:
             if yes:

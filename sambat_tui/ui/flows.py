@@ -17,14 +17,31 @@ from textual.app import App
 from sambat_tui.domain.model import Action, Role, Status
 from sambat_tui.domain.text_safety import one_line
 from sambat_tui.domain.transitions import Permission, allowed_actions, has_permission
-from sambat_tui.ui.dialogs.compose import Composed, ComposeDialog
-from sambat_tui.ui.dialogs.reason import ReasonDialog
-from sambat_tui.ui.dialogs.status_picker import StatusPicker, offered
 from sambat_tui.ui.i18n import current, t
 from sambat_tui.ui.ports import SessionPort
 
 if TYPE_CHECKING:
+    from sambat_tui.ui.dialogs.compose import Composed
     from sambat_tui.ui.ports import ActionResult, Identity
+
+# The dialogs load when a flow first opens one: the inbox's first frame needs none of them.
+
+# The order people think in: move on, pause, answer, hand back, finish.
+_ORDER = (
+    Action.VERIFY,
+    Action.START,
+    Action.RESUME,
+    Action.HOLD,
+    Action.RESPOND,
+    Action.RETURN,
+    Action.CLOSE,
+    Action.ARCHIVE,
+)
+
+
+def offered(allowed: frozenset[Action]) -> tuple[Action, ...]:
+    """The allowed status changes, in a fixed order (take has its own key; reopen is the system's)."""
+    return tuple(a for a in _ORDER if a in allowed)
 
 
 @dataclass(frozen=True)
@@ -172,6 +189,8 @@ class Flows:
                 self.report([service.transition([x.id for x in targets], action)])
                 done()
 
+        from sambat_tui.ui.dialogs.status_picker import StatusPicker
+
         self.app.push_screen(StatusPicker(describe(targets), allowed), picked)
 
     def _with_reason(self, targets: Sequence[Target], action: Action, done: Callable[[], None]) -> None:
@@ -208,6 +227,8 @@ class Flows:
             self.report(results)
             done()
 
+        from sambat_tui.ui.dialogs.reason import ReasonDialog
+
         self.app.push_screen(ReasonDialog(title, prompt, reason=reason, error=error), reasoned)
 
     def respond(self, targets: Sequence[Target], done: Callable[[], None]) -> None:
@@ -229,6 +250,8 @@ class Flows:
             next_actions = tuple(
                 a for a in offered(allowed) if a not in (Action.RESPOND, Action.RETURN, Action.ARCHIVE)
             )
+
+        from sambat_tui.ui.dialogs.compose import ComposeDialog
 
         def open_dialog(body: str = "", error: str | None = None) -> None:
             dialog = ComposeDialog(

@@ -20,7 +20,6 @@ from textual.app import App
 from sambat_tui.domain.model import Visibility
 from sambat_tui.domain.text_safety import one_line
 from sambat_tui.domain.transitions import Permission, has_permission
-from sambat_tui.ui.dialogs.reason import ReasonDialog
 from sambat_tui.ui.flows import Context, Flows, Target, describe
 from sambat_tui.ui.i18n import t
 
@@ -177,6 +176,8 @@ class SupervisorFlows:
                 return
             self.flows.report(results)
             done()
+
+        from sambat_tui.ui.dialogs.reason import ReasonDialog
 
         self.app.push_screen(ReasonDialog(title, prompt, reason=reason, error=error), reasoned)
 

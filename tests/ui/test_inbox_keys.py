@@ -237,7 +237,7 @@ async def test_read_only_removes_every_mutating_key() -> None:
         for key in ("t", "s", "r", "c", "b"):
             await r.press(key)
         assert not r.session.outbox_entries
-        assert len(r.app.screen_stack) == 2  # no dialog opened
+        assert r.app.screen is r.inbox  # no dialog opened
         shown = {b.binding.action for b in r.app.screen.active_bindings.values()}
         assert not shown & {"take", "status", "respond", "note", "return"}
         assert r.app.screen.query_one(StatusBar).state.read_only

@@ -12,25 +12,9 @@ from textual.widgets.option_list import Option
 from sambat_tui.domain.model import Action
 from sambat_tui.domain.transitions import TRANSITIONS
 from sambat_tui.ui.dialogs.hint import DialogHint
+from sambat_tui.ui.flows import offered
 from sambat_tui.ui.i18n import label, t
 from sambat_tui.ui.keys import Scope, bindings
-
-# The order people think in: move on, pause, answer, hand back, finish.
-_ORDER = (
-    Action.VERIFY,
-    Action.START,
-    Action.RESUME,
-    Action.HOLD,
-    Action.RESPOND,
-    Action.RETURN,
-    Action.CLOSE,
-    Action.ARCHIVE,
-)
-
-
-def offered(allowed: frozenset[Action]) -> tuple[Action, ...]:
-    """The allowed status changes, in a fixed order (take has its own key; reopen is the system's)."""
-    return tuple(a for a in _ORDER if a in allowed)
 
 
 class StatusPicker(ModalScreen[Action | None]):

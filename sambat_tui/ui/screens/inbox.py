@@ -75,6 +75,13 @@ class InboxScreen(Screen[None]):
         self.listing.focus()
         # Rows before the first paint: an empty list drawn first would cost a second full frame on the wire.
         self.show_tab(0)
+        self.query_one("#key-bar", KeyBar).update_now()  # the keys the first row allows, in the same frame
+        for rack in self.query("ToastRack"):
+            # Hidden as Textual will hide it again once the screen is up (with no notice to show): set now,
+            # that later hiding changes nothing and does not lay the whole screen out again (a full frame).
+            rack.display = False
+        # The counts after it: they pass over the whole cache (a million rows: a good part of a second).
+        self.call_after_refresh(self._update_tabs)
 
     # -- data ---------------------------------------------------------------------------------------------
 
@@ -101,15 +108,17 @@ class InboxScreen(Screen[None]):
             self._show_query_error(exc)
             return False
         self._show_query_error(None)
-        self._update_tabs()
+        # The counts are the tabs' own, whatever the search, the sort or the tab shown: not read again here.
+        self._update_tabs(recount=False)
         return True
 
     def _update_tabs(self, *, recount: bool = True) -> None:
-        """Show the tabs; ``recount`` reads the counts again (SQL over the whole cache: not for a mark)."""
-        if recount or self._counts is None:
+        """Show the tabs; ``recount`` reads the counts again (SQL over the whole cache: after a change of
+        the data only, never for a key that only moves, searches, sorts or marks)."""
+        if recount:
             self._counts = self.ctx.session.inbox.counts()
         info = sort_info(self.sort.value, self.descending, self.query_text, len(self.listing.marked))
-        self.query_one("#tabs", TabsBar).show(self.tabs, self._counts, self.tab_index, info)
+        self.query_one("#tabs", TabsBar).show(self.tabs, self._counts or {}, self.tab_index, info)
 
     def _show_query_error(self, error: QueryError | None) -> None:
         box = self.query_one("#search-error", Static)
@@ -136,7 +145,7 @@ class InboxScreen(Screen[None]):
     def relabel(self) -> None:
         self.query_one("#search", Input).placeholder = t("search.placeholder")
         self.listing.empty_text = t("list.empty")
-        self._update_tabs()
+        self._update_tabs(recount=False)
         for widget in self.query("*"):
             widget.refresh()
 
@@ -180,7 +189,10 @@ class InboxScreen(Screen[None]):
         return True
 
     def _cheap_targets(self) -> list[InboxRow]:
-        listing = self.listing if self.is_mounted else None
+        # Asked for before the list is composed too; while the screen mounts (is_mounted still False) the
+        # list is there already and holds the first rows: the key bar's first frame shows their states.
+        found = self.query("#list").results(InboxList)
+        listing = next(found, None)
         if listing is None or listing.window is None:
             return []
         if listing.marked:

@@ -1,4 +1,4 @@
-"""What shows in the first frame, before the data is open: the app's name and a status line."""
+"""Shown instead of the inbox when the data cannot be opened: why, and the keys to quit."""
 
 from __future__ import annotations
 
@@ -13,8 +13,12 @@ from sambat_tui.ui.widgets.status_bar import StatusBar
 
 
 class LoadingScreen(Screen[None]):
+    def __init__(self, message: str | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._message = message
+
     def compose(self) -> ComposeResult:
-        yield Static(Text(t("app.loading")), id="loading-message")
+        yield Static(Text(self._message or t("app.loading")), id="loading-message")
         yield StatusBar(id="status-bar")
         yield KeyBar(id="key-bar")
 

@@ -2,7 +2,9 @@
 
 Each key is its own small widget, so when the cursor moves to a row where "take" is not allowed, only that
 key's few cells are redrawn, not the whole line: on a slow link the bar costs bytes only where it changed.
-The labels are mounted again only when the set of keys changes (another screen, a remap).
+The labels are made with the bar (``compose``), so the screen's first frame already holds them: mounted later
+they cost a second full frame (a new layout, and Textual resets the focus when the old ones go). They are
+mounted again only when the set of keys changes (a remap, a role the first sync brings).
 """
 
 from __future__ import annotations
@@ -65,7 +67,10 @@ class KeyBar(Widget):
         self._labels: list[KeyLabel] = []
 
     def compose(self) -> ComposeResult:
-        return iter(())
+        wanted = self._wanted(self.screen)
+        self._layout = tuple((key, description) for key, description, _ in wanted)
+        self._labels = [KeyLabel(key, description, enabled) for key, description, enabled in wanted]
+        yield from self._labels
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -78,9 +83,12 @@ class KeyBar(Widget):
         """(key as displayed, i18n key of the description, enabled) for each key the bar shows."""
         return [(label.key, label.description, label.enabled) for label in self._labels]
 
-    def _bindings_changed(self, screen: Screen[object]) -> None:
-        if screen is not self.screen:
-            return
+    def update_now(self) -> None:
+        """Take the screen's key states at once (its first rows are loaded: paint them in the first frame)."""
+        self._bindings_changed(self.screen)
+
+    @staticmethod
+    def _wanted(screen: Screen[object]) -> list[tuple[str, str, bool]]:
         seen: set[str] = set()
         wanted: list[tuple[str, str, bool]] = []
         for key, active in screen.active_bindings.items():
@@ -92,6 +100,12 @@ class KeyBar(Widget):
                 continue
             seen.add(ident)
             wanted.append((key_display(key), binding.description, active.enabled))
+        return wanted
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if screen is not self.screen:
+            return
+        wanted = self._wanted(screen)
         layout = tuple((key, description) for key, description, _ in wanted)
         if layout == self._layout:
             for label, (_, _, enabled) in zip(self._labels, wanted, strict=True):

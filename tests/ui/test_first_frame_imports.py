@@ -1,0 +1,161 @@
+"""The real app in a pseudo-terminal: httpx and the sync machinery load after the first inbox frame.
+
+The app opens its session for the first frame (the inbox itself); the sync engine, its HTTP client and the
+wire contract are for later, and loading them first cost that frame about half of its time on an old
+laptop. A child process runs the real ``sambat-tui`` with two notes added to the app: which of the watched
+modules were loaded when Textual reported the first frame on screen (``on_ready``), and which once the first
+sync (started right after that frame) has finished, so the test also sees the watch catch them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import pty
+import select
+import socket
+import struct
+import sys
+import termios
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sambat_tui.services.profiles import profile_paths, save_profile
+from sambat_tui.store import complaints, sync_state
+from sambat_tui.store.db import Store
+from tests.support.cache import me_of, wire_complaint
+
+ROWS, COLS = 36, 120
+TITLE = "Lampu taman padam sejak Senin"
+WATCHED = ("httpx", "sambat_tui.sync")
+
+# Runs in the child: the real command line, with the app's two moments noted in NOTES (one JSON line each).
+CHILD = textwrap.dedent(
+    """
+    import json, os, runpy, sys
+
+    from sambat_tui.ui.app import SambatApp
+
+    WATCHED = {watched!r}
+
+    def note(moment):
+        loaded = sorted(m for m in sys.modules if any(m == w or m.startswith(w + ".") for w in WATCHED))
+        with open(os.environ["NOTES"], "a", encoding="utf-8") as out:
+            out.write(json.dumps({{"moment": moment, "loaded": loaded}}) + "\\n")
+
+    # Textual passes the event only to handlers that take one: each wrapper keeps its handler's signature.
+    ready, finished = SambatApp.on_ready, SambatApp.on_sync_finished
+
+    def on_ready(self):
+        note("on_ready")
+        ready(self)
+
+    def on_sync_finished(self, message):
+        note("on_sync_finished")
+        finished(self, message)
+
+    SambatApp.on_ready, SambatApp.on_sync_finished = on_ready, on_sync_finished
+    sys.argv = ["sambat-tui"]
+    runpy.run_module("sambat_tui.cli", run_name="__main__")
+    """
+).format(watched=WATCHED)
+
+
+def _unused_loopback_port() -> int:
+    # Nothing listens there, and the profile has no token: the first sync ends at once, offline.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    home = tmp_path / "home"
+    os.environ["SAMBAT_TUI_HOME"] = str(home)
+    try:
+        profile = save_profile(
+            profile_paths("default"),
+            server_url=f"http://127.0.0.1:{_unused_loopback_port()}",
+            user_id="operator.dpuprpkp",
+        )
+        # The default interval: the first sync starts as soon as the first frame is up.
+        profile.config_file.write_text("sync_interval_seconds = 60\n", encoding="utf-8")
+        with Store.open(profile.cache_path) as store, store.transaction() as conn:
+            complaints.upsert_many(conn, [wire_complaint(title=TITLE) for _ in range(3)])
+            sync_state.set_user_id(conn, "operator.dpuprpkp")
+            sync_state.set_server_url(conn, profile.server_url)
+            sync_state.put(
+                conn, sync_state.SyncKey.ME, me_of("operator.dpuprpkp").model_dump_json(by_alias=True)
+            )
+    finally:
+        del os.environ["SAMBAT_TUI_HOME"]
+    return home
+
+
+def _read_until(fd: int, done: Callable[[bytes], bool], limit: float) -> bytes:
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and not done(b"".join(chunks)):
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    return b"".join(chunks)
+
+
+def _notes(path: Path) -> dict[str, list[str]]:
+    if not path.is_file():
+        return {}
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return {line["moment"]: line["loaded"] for line in lines}
+
+
+def test_httpx_and_sync_load_after_the_first_inbox_frame(home: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.jsonl"
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real `sambat-tui`, the real session and store
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+        env = {
+            **os.environ,
+            "SAMBAT_TUI_HOME": str(home),
+            "SAMBAT_TUI_KEYRING": "file",
+            "NOTES": str(notes),
+            "TERM": "xterm-256color",
+            # The size comes from these before the pty (shutil.get_terminal_size): CI exports 80x24.
+            "COLUMNS": str(COLS),
+            "LINES": str(ROWS),
+        }
+        env.pop("TEXTUAL", None)
+        os.execve(sys.executable, [sys.executable, "-c", CHILD], env)
+    try:
+        screen = _read_until(fd, lambda seen: TITLE[:20].encode() in seen, limit=120)
+        _read_until(fd, lambda _: "on_sync_finished" in _notes(notes), limit=60)
+        os.write(fd, b"q")
+        _read_until(fd, lambda _: False, limit=3)
+    finally:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(fd)
+
+    assert TITLE[:20].encode() in screen, "the inbox rows never reached the terminal"
+    moments = _notes(notes)
+    assert "on_ready" in moments, "the app never reported its first frame"
+    early = moments["on_ready"]
+    too_early = [m for m in early if m.split(".")[0] == "httpx" or m.startswith("sambat_tui.sync")]
+    assert not too_early, f"loaded before the first inbox frame: {too_early}"
+    # The watch sees them once the sync has run: the checks above are not vacuous.
+    later = moments.get("on_sync_finished", [])
+    assert "httpx" in later and "sambat_tui.sync.engine" in later, f"the first sync loaded only {later}"
