@@ -8,8 +8,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from sambat_tui.domain.text_safety import one_line
@@ -37,6 +39,11 @@ class InboxScreen(Screen[None]):
     SCOPE = Scope.INBOX
     BINDINGS = bindings(Scope.INBOX)
 
+    # Textual repaints the whole screen when the focus moves: a full frame on the wire each time the search
+    # field opens or closes. The two widgets whose focus changed repaint themselves, and nothing here is
+    # styled by the focus of another.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     def __init__(self, ctx: Context, flows: Flows) -> None:
         super().__init__(id="inbox")
         self.ctx = ctx
@@ -50,13 +57,15 @@ class InboxScreen(Screen[None]):
         self._preview_timer: Timer | None = None
         self._next_id: str | None = None  # where the cursor goes once an action is queued
         self._counts: dict[str, int] | None = None
+        # Kept, not queried: the key states ask for it at every binding of every key press.
+        self._listing = InboxList(now=ctx.now, id="list")
 
     # -- layout -------------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield TabsBar(id="tabs")
         with Horizontal(id="inbox-body"):
-            yield InboxList(now=self.ctx.now, id="list")
+            yield self._listing
             yield Preview(id="preview")
         with Vertical(id="search-box"):
             search = Input(placeholder=t("search.placeholder"), id="search")
@@ -68,7 +77,7 @@ class InboxScreen(Screen[None]):
 
     @property
     def listing(self) -> InboxList:
-        return self.query_one("#list", InboxList)
+        return self._listing
 
     def on_mount(self) -> None:
         self.listing.empty_text = t("list.empty")
@@ -189,11 +198,10 @@ class InboxScreen(Screen[None]):
         return True
 
     def _cheap_targets(self) -> list[InboxRow]:
-        # Asked for before the list is composed too; while the screen mounts (is_mounted still False) the
-        # list is there already and holds the first rows: the key bar's first frame shows their states.
-        found = self.query("#list").results(InboxList)
-        listing = next(found, None)
-        if listing is None or listing.window is None:
+        # Asked for before the list holds rows too; while the screen mounts (is_mounted still False) it holds
+        # the first ones already: the key bar's first frame shows their states.
+        listing = self._listing
+        if listing.window is None:
             return []
         if listing.marked:
             return [r for r in listing.window.rows if r.id in listing.marked]

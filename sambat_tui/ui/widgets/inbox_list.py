@@ -11,6 +11,7 @@ and a cell-width crop before it becomes a ``Segment``: plain text, never markup,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from sambat_tui.domain.model import Status
 from sambat_tui.domain.sla import SlaState
 from sambat_tui.domain.text_safety import one_line
 from sambat_tui.ui import fmt
@@ -60,6 +62,7 @@ _OPTIONAL = (Column("kecamatan", 13), Column("category", 14), Column("assignee",
 _ORDER = ("mark", "ref", "age", "sla", "category", "title", "kecamatan", "status", "assignee", "sync")
 
 
+@functools.lru_cache(maxsize=16)
 def layout_for(width: int) -> Layout:
     """Which columns fit ``width`` cells, and how wide each is (80 columns: no category, no assignee)."""
     chosen = [*_FIXED, *_TAIL]
@@ -119,6 +122,11 @@ class InboxList(Widget, can_focus=True):
         self.marked: set[str] = set()
         self.empty_text = ""
         self._strips: dict[tuple[object, ...], Strip] = {}
+        self._strips_width = 0
+        # Read once per paint (render_lines): the widget's base style, its row styles, the status labels.
+        self._base = Style()
+        self._parts: dict[str, Style] = {}
+        self._status_labels: dict[Status, str] = {}
 
     # -- data ---------------------------------------------------------------------------------------------
 
@@ -241,7 +249,10 @@ class InboxList(Widget, can_focus=True):
     def on_resize(self) -> None:
         if self.window is not None:
             self.window.resize(self._body_height())
-        self._strips.clear()
+        if self.size.width != self._strips_width:
+            # Only a new width changes the rows' strips (the search box opening changes the height alone).
+            self._strips.clear()
+            self._strips_width = self.size.width
 
     def _changed(self, *, full: bool) -> None:
         if full:
@@ -260,11 +271,21 @@ class InboxList(Widget, can_focus=True):
         window = self.window
         if window is not None and window.height != self._body_height():
             window.resize(self._body_height())
+        self._read_styles()
         return super().render_lines(crop)
 
+    def _read_styles(self) -> None:
+        # Once per paint, not per row: each read walks the widget's ancestors, and per row that was a third
+        # of a page flip's time.
+        self._base = self.rich_style
+        self._parts = {name: self.get_component_rich_style(name, partial=True) for name in _ROW_PARTS}
+        self._status_labels.clear()
+
     def render_line(self, y: int) -> Strip:
+        if not self._parts:  # drawn outside render_lines
+            self._read_styles()
         width = self.size.width
-        base = self.rich_style
+        base = self._base
         if y == 0:
             return self._header(width, base)
         window = self.window
@@ -303,27 +324,22 @@ class InboxList(Widget, can_focus=True):
     def _row_strip(
         self, row: InboxRow, is_cursor: bool, is_marked: bool, width: int, base: Style, now: datetime
     ) -> Strip:
+        parts = self._parts
         style = base
         if is_marked:
-            style += self.get_component_rich_style("inbox-list--marked", partial=True)
+            style += parts["inbox-list--marked"]
         if is_cursor:
-            style += self.get_component_rich_style("inbox-list--cursor", partial=True)
+            style += parts["inbox-list--cursor"]
         sla_class = _SLA_CLASS.get(row.sla_state, "inbox-list--sla-ok")
-        sla_style = style + self.get_component_rich_style(sla_class, partial=True)
+        sla_style = style + parts[sla_class]
         if row.sla_state is None:
             sla_style = style
         sync_style = style
         sync_mark = " "
         if row.conflict:
-            sync_mark, sync_style = (
-                CONFLICT_MARK,
-                style + self.get_component_rich_style("inbox-list--conflict", partial=True),
-            )
+            sync_mark, sync_style = CONFLICT_MARK, style + parts["inbox-list--conflict"]
         elif row.pending:
-            sync_mark, sync_style = (
-                PENDING_MARK,
-                style + self.get_component_rich_style("inbox-list--pending", partial=True),
-            )
+            sync_mark, sync_style = PENDING_MARK, style + parts["inbox-list--pending"]
 
         segments: list[Segment] = []
         run: list[str] = []
@@ -374,11 +390,26 @@ class InboxList(Widget, can_focus=True):
             case "kecamatan":
                 return _cell(row.kecamatan or "", width)
             case "status":
-                return set_cell_size(t(f"status_short.{row.status.value}"), width)
+                label = self._status_labels.get(row.status)
+                if label is None:
+                    label = self._status_labels[row.status] = set_cell_size(
+                        t(f"status_short.{row.status.value}"), width
+                    )
+                return label
             case "assignee":
                 return _cell(row.assignee_id or "", width)
         return " " * width
 
+
+_ROW_PARTS = (
+    "inbox-list--cursor",
+    "inbox-list--marked",
+    "inbox-list--sla-ok",
+    "inbox-list--sla-due-soon",
+    "inbox-list--sla-overdue",
+    "inbox-list--pending",
+    "inbox-list--conflict",
+)
 
 _SLA_CLASS: dict[SlaState | None, str] = {
     SlaState.OK: "inbox-list--sla-ok",

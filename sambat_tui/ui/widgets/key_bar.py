@@ -2,9 +2,10 @@
 
 Each key is its own small widget, so when the cursor moves to a row where "take" is not allowed, only that
 key's few cells are redrawn, not the whole line: on a slow link the bar costs bytes only where it changed.
-The labels are made with the bar (``compose``), so the screen's first frame already holds them: mounted later
-they cost a second full frame (a new layout, and Textual resets the focus when the old ones go). They are
-mounted again only when the set of keys changes (a remap, a role the first sync brings).
+The labels are made with the bar (``compose``), so the screen's first frame already holds them. When the set
+of keys changes (the search field takes the focus and its own keys hide some, a remap, a role the first sync
+brings) the labels take their new keys in place and the ones left over are hidden: removing and mounting
+widgets cost two full frames and ~0.1 s each time (a new layout; Textual resets the focus when widgets go).
 """
 
 from __future__ import annotations
@@ -40,6 +41,16 @@ class KeyLabel(Widget):
             self.enabled = enabled
             self.set_class(not enabled, "-disabled")  # restyles and repaints this label only
 
+    def show(self, key: str, description: str, enabled: bool) -> None:
+        """Take another key; laid out again only when its width changes."""
+        if not self.display:
+            self.display = True
+        if (key, description) != (self.key, self.description):
+            width = cell_len(self.key) + cell_len(self._label())
+            self.key, self.description = key, description
+            self.refresh(layout=cell_len(key) + cell_len(self._label()) != width)
+        self.set_enabled(enabled)
+
     def _label(self) -> str:
         return t(self.description)
 
@@ -63,13 +74,15 @@ class KeyBar(Widget):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._layout: tuple[tuple[str, str], ...] = ()  # (key, description) of the labels mounted
-        self._labels: list[KeyLabel] = []
+        self._layout: tuple[tuple[str, str], ...] = ()  # (key, description) of the labels shown
+        self._labels: list[KeyLabel] = []  # the labels shown, in order
+        self._pool: list[KeyLabel] = []  # every label mounted; those past the shown ones are hidden
 
     def compose(self) -> ComposeResult:
         wanted = self._wanted(self.screen)
         self._layout = tuple((key, description) for key, description, _ in wanted)
         self._labels = [KeyLabel(key, description, enabled) for key, description, enabled in wanted]
+        self._pool = list(self._labels)
         yield from self._labels
 
     def on_mount(self) -> None:
@@ -112,9 +125,16 @@ class KeyBar(Widget):
                 label.set_enabled(enabled)
             return
         self._layout = layout
-        self.remove_children()
-        self._labels = [KeyLabel(key, description, enabled) for key, description, enabled in wanted]
-        self.mount_all(self._labels)
+        for index, (key, description, enabled) in enumerate(wanted):
+            if index < len(self._pool):
+                self._pool[index].show(key, description, enabled)
+            else:
+                label = KeyLabel(key, description, enabled)
+                self._pool.append(label)
+                self.mount(label)
+        for label in self._pool[len(wanted) :]:
+            label.display = False
+        self._labels = self._pool[: len(wanted)]
 
     def relabel(self) -> None:
         for label in self._labels:
