@@ -11,14 +11,13 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, OptionList, Select, Static, TextArea
+from textual.containers import Vertical
+from textual.widgets import OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from sambat_tui.domain.model import Action, Status
 from sambat_tui.domain.text_safety import one_line
-from sambat_tui.ui.dialogs.hint import DialogHint
+from sambat_tui.ui.dialogs.send_cancel import SendOrCancel, send_cancel_row
 from sambat_tui.ui.i18n import label, t
 from sambat_tui.ui.keys import Scope, bindings
 from sambat_tui.ui.ports import CannedResponse
@@ -30,7 +29,7 @@ class Composed:
     then: Action | None  # a status change to make after a note
 
 
-class ComposeDialog(ModalScreen[Composed | None]):
+class ComposeDialog(SendOrCancel[Composed]):
     BINDINGS = bindings(Scope.DIALOG)
 
     def __init__(
@@ -83,10 +82,7 @@ class ComposeDialog(ModalScreen[Composed | None]):
                 yield Static(Text(t("compose.status_after")), classes="dialog-label")
                 yield Select(options, value="", allow_blank=False, id="then")
             yield Static(Text(self._error or ""), id="error", classes="dialog-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield DialogHint(classes="dialog-hint-keys")
-                yield Button(t("compose.send"), id="send", variant="primary")
-                yield Button(t("confirm.cancel"), id="cancel")
+            yield send_cancel_row()
 
     def on_mount(self) -> None:
         self.query_one("#body", TextArea).focus()
@@ -98,13 +94,6 @@ class ComposeDialog(ModalScreen[Composed | None]):
                 area = self.query_one("#body", TextArea)
                 area.load_text(template.render(self._ref))
                 area.focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "send":
-            self.action_submit()
-        else:
-            self.action_cancel()
 
     def action_submit(self) -> None:
         body = self.query_one("#body", TextArea).text
@@ -118,6 +107,3 @@ class ComposeDialog(ModalScreen[Composed | None]):
             value = self.query_one("#then", Select).value
             then = Action(value) if isinstance(value, str) and value else None
         self.dismiss(Composed(body, then))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

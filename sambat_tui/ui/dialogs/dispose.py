@@ -8,21 +8,19 @@ directory: they are shown as plain text, never as markup.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.fuzzy import Matcher
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sambat_tui.domain.text_safety import one_line
-from sambat_tui.ui.dialogs.hint import DialogHint
+from sambat_tui.ui.dialogs.pick_reason import PickWithReason
+from sambat_tui.ui.dialogs.send_cancel import send_cancel_row
 from sambat_tui.ui.i18n import t
-from sambat_tui.ui.keys import Scope, bindings
 from sambat_tui.ui.supervision import Moved
 
 if TYPE_CHECKING:
@@ -48,8 +46,8 @@ def ranked(targets: tuple[Target, ...], query: str) -> list[Target]:
     return [x for _, x in sorted(scored, key=lambda p: (-p[0], p[1].label, p[1].id))]
 
 
-class DisposeDialog(ModalScreen[Moved | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.DIALOG), *bindings(Scope.PICKER)]
+class DisposeDialog(PickWithReason[Moved]):
+    LIST_ID = "targets"
 
     DEFAULT_CSS = """
     DisposeDialog #targets { height: 12; border: round $primary; }
@@ -78,10 +76,7 @@ class DisposeDialog(ModalScreen[Moved | None]):
             reason.cursor_blink = False
             yield reason
             yield Static(Text(self._error or ""), id="error", classes="dialog-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield DialogHint(classes="dialog-hint-keys")
-                yield Button(t("compose.send"), id="send", variant="primary")
-                yield Button(t("confirm.cancel"), id="cancel")
+            yield send_cancel_row()
 
     def on_mount(self) -> None:
         self._fill("")
@@ -133,35 +128,11 @@ class DisposeDialog(ModalScreen[Moved | None]):
         else:
             self.action_submit()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.query_one("#reason", Input).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "send":
-            self.action_submit()
-        else:
-            self.action_cancel()
-
-    def action_pick_down(self) -> None:
-        self.query_one("#targets", OptionList).action_cursor_down()
-
-    def action_pick_up(self) -> None:
-        self.query_one("#targets", OptionList).action_cursor_up()
-
     def action_submit(self) -> None:
         target = self.picked
-        reason = self.query_one("#reason", Input).value.strip()
-        error = self.query_one("#error", Static)
         if target is None:
-            error.update(Text(t("dispose.pick_first")))
+            self.query_one("#error", Static).update(Text(t("dispose.pick_first")))
             return
-        if not reason:
-            error.update(Text(t("dispose.reason_required")))
-            self.query_one("#reason", Input).focus()
-            return
-        self.dismiss(Moved(target, reason))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        reason = self.reason()
+        if reason is not None:
+            self.dismiss(Moved(target, reason))

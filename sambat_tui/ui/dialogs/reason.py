@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.containers import Vertical
+from textual.widgets import Input, Static
 
-from sambat_tui.ui.dialogs.hint import DialogHint
+from sambat_tui.ui.dialogs.send_cancel import SendOrCancel, send_cancel_row
 from sambat_tui.ui.i18n import t
 from sambat_tui.ui.keys import Scope, bindings
 
 
-class ReasonDialog(ModalScreen[str | None]):
+class ReasonDialog(SendOrCancel[str]):
     BINDINGS = bindings(Scope.DIALOG)
 
     def __init__(
@@ -43,10 +42,7 @@ class ReasonDialog(ModalScreen[str | None]):
             reason.cursor_blink = False  # a blinking cursor repaints twice a second: bytes on a slow link
             yield reason
             yield Static(Text(self._error or ""), id="error", classes="dialog-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield DialogHint(classes="dialog-hint-keys")
-                yield Button(t("compose.send"), id="send", variant="primary")
-                yield Button(t("confirm.cancel"), id="cancel")
+            yield send_cancel_row()
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
@@ -55,19 +51,9 @@ class ReasonDialog(ModalScreen[str | None]):
         event.stop()
         self.action_submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "send":
-            self.action_submit()
-        else:
-            self.action_cancel()
-
     def action_submit(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()
         if not reason:
             self.query_one("#error", Static).update(Text(self._required))
             return
         self.dismiss(reason)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -4,20 +4,17 @@ report hidden from the public), with a required reason."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static
+from textual.containers import Vertical
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sambat_tui.domain.model import Visibility
-from sambat_tui.ui.dialogs.hint import DialogHint
+from sambat_tui.ui.dialogs.pick_reason import PickWithReason
+from sambat_tui.ui.dialogs.send_cancel import send_cancel_row
 from sambat_tui.ui.i18n import label, t
-from sambat_tui.ui.keys import Scope, bindings
 
 _ORDER = (Visibility.PUBLIC, Visibility.ANONIM, Visibility.RAHASIA)
 
@@ -28,8 +25,8 @@ class VisibilityPicked:
     reason: str
 
 
-class VisibilityDialog(ModalScreen[VisibilityPicked | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.DIALOG), *bindings(Scope.PICKER)]
+class VisibilityDialog(PickWithReason[VisibilityPicked]):
+    LIST_ID = "visibilities"
 
     DEFAULT_CSS = """
     VisibilityDialog #visibilities { height: auto; max-height: 9; border: round $primary; }
@@ -57,10 +54,7 @@ class VisibilityDialog(ModalScreen[VisibilityPicked | None]):
             reason.cursor_blink = False  # a blinking cursor repaints twice a second: bytes on a slow link
             yield reason
             yield Static(Text(self._error or ""), id="error", classes="dialog-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield DialogHint(classes="dialog-hint-keys")
-                yield Button(t("compose.send"), id="send", variant="primary")
-                yield Button(t("confirm.cancel"), id="cancel")
+            yield send_cancel_row()
 
     def on_mount(self) -> None:
         listing = self.query_one("#visibilities", OptionList)
@@ -76,29 +70,7 @@ class VisibilityDialog(ModalScreen[VisibilityPicked | None]):
         event.stop()
         self.action_submit()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.query_one("#reason", Input).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "send":
-            self.action_submit()
-        else:
-            self.action_cancel()
-
-    def action_pick_down(self) -> None:
-        self.query_one("#visibilities", OptionList).action_cursor_down()
-
-    def action_pick_up(self) -> None:
-        self.query_one("#visibilities", OptionList).action_cursor_up()
-
     def action_submit(self) -> None:
-        reason = self.query_one("#reason", Input).value.strip()
-        if not reason:
-            self.query_one("#error", Static).update(Text(t("dispose.reason_required")))
-            return
-        self.dismiss(VisibilityPicked(self.picked, reason))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        reason = self.reason()
+        if reason is not None:
+            self.dismiss(VisibilityPicked(self.picked, reason))
