@@ -196,14 +196,14 @@ class Flows:
     def _with_reason(self, targets: Sequence[Target], action: Action, done: Callable[[], None]) -> None:
         title = t("status.title", target=describe(targets))
         service = self.ctx.session.actions
-        self._ask_reason(
+        self.ask_reason(
             title,
             t("status.reason"),
             lambda r: [service.transition([x.id for x in targets], action, r)],
             done,
         )
 
-    def _ask_reason(
+    def ask_reason(
         self,
         title: str,
         prompt: str,
@@ -222,7 +222,7 @@ class Flows:
             try:
                 results = act(given)
             except TextRefused as refused:
-                self._ask_reason(title, prompt, act, done, given, str(refused))
+                self.ask_reason(title, prompt, act, done, given, str(refused))
                 return
             self.report(results)
             done()
@@ -293,6 +293,6 @@ class Flows:
             return
         service = self.ctx.session.actions
         title = t("return.title", target=describe(targets))
-        self._ask_reason(
+        self.ask_reason(
             title, t("return.reason"), lambda r: [service.return_(x.id, r) for x in targets], done
         )

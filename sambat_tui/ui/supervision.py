@@ -155,32 +155,6 @@ class SupervisorFlows:
             return None
         return actions
 
-    def _ask_reason(
-        self,
-        title: str,
-        prompt: str,
-        act: Callable[[str], list[ActionResult]],
-        done: Callable[[], None],
-        reason: str = "",
-        error: str | None = None,
-    ) -> None:
-        def reasoned(given: str | None) -> None:
-            if given is None:
-                return
-            from sambat_tui.services.actions import TextRefused
-
-            try:
-                results = act(given)
-            except TextRefused as refused:
-                self._ask_reason(title, prompt, act, done, given, str(refused))
-                return
-            self.flows.report(results)
-            done()
-
-        from sambat_tui.ui.dialogs.reason import ReasonDialog
-
-        self.app.push_screen(ReasonDialog(title, prompt, reason=reason, error=error), reasoned)
-
     def reassign(self, targets: Sequence[Target], done: Callable[[], None]) -> None:
         """``a``: pick a desk, a person or an agency with fuzzy search, give the required reason."""
         actions = self._allowed(targets, Permission.REASSIGN)
@@ -229,7 +203,7 @@ class SupervisorFlows:
         if actions is None:
             return
         ids = [x.id for x in targets]
-        self._ask_reason(
+        self.flows.ask_reason(
             t("archive.title", target=describe(targets)),
             t("archive.reason"),
             lambda reason: [actions.archive(ids, reason)],
@@ -272,7 +246,7 @@ class SupervisorFlows:
             duplicate=one_line(duplicate.public_ref, 40),
             original=one_line(original.public_ref, 40),
         )
-        self._ask_reason(
+        self.flows.ask_reason(
             title,
             t("duplicates.reason"),
             lambda reason: [actions.link_duplicate(duplicate.id, original.id, reason=reason)],
