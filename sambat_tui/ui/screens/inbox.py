@@ -59,6 +59,7 @@ class InboxScreen(Screen[None]):
         self._counts: dict[str, int] | None = None
         # Kept, not queried: the key states ask for it at every binding of every key press.
         self._listing = InboxList(now=ctx.now, id="list")
+        self._keys_row: InboxRow | None = None  # the row whose key states the key bar shows already
 
     # -- layout -------------------------------------------------------------------------------------------
 
@@ -162,7 +163,8 @@ class InboxScreen(Screen[None]):
 
     @on(InboxList.CursorMoved)
     def _cursor_moved(self, message: InboxList.CursorMoved) -> None:
-        self.refresh_bindings()
+        if message.row is not self._keys_row or message.row is None:
+            self.refresh_bindings()
         if self.preview_on:
             if self._preview_timer is not None:
                 self._preview_timer.stop()
@@ -210,29 +212,43 @@ class InboxScreen(Screen[None]):
 
     # -- moving ---------------------------------------------------------------------------------------------
 
+    def _moved(self) -> None:
+        # The key bar takes the new row's key states now, in the cursor's frame: left to the CursorMoved
+        # message they came a frame later, and a key press cost two frames.
+        self._keys_row = self.listing.current
+        self.refresh_bindings()
+
     def action_cursor_down(self) -> None:
         self.listing.cursor_down()
+        self._moved()
 
     def action_cursor_up(self) -> None:
         self.listing.cursor_up()
+        self._moved()
 
     def action_first(self) -> None:
         self.listing.first()
+        self._moved()
 
     def action_last(self) -> None:
         self.listing.last()
+        self._moved()
 
     def action_half_down(self) -> None:
         self.listing.half_down()
+        self._moved()
 
     def action_half_up(self) -> None:
         self.listing.half_up()
+        self._moved()
 
     def action_page_down(self) -> None:
         self.listing.page_down()
+        self._moved()
 
     def action_page_up(self) -> None:
         self.listing.page_up()
+        self._moved()
 
     def action_open(self) -> None:
         row = self.listing.current

@@ -86,7 +86,8 @@ class KeyBar(Widget):
         yield from self._labels
 
     def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        # At once, not as a message: the labels change in the frame of the key that changed them.
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed, immediate=True)
         self._bindings_changed(self.screen)
 
     def on_unmount(self) -> None:
