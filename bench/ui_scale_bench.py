@@ -333,13 +333,23 @@ def cold_start(argv: list[str], env: dict[str, str], marker: bytes) -> Start:
 
 
 def loaded_before_frame(cache: Cache, directory: Path) -> dict[str, float | None]:
-    """For each watched module: seconds before (-) or after (+) the first inbox frame it began loading."""
+    """For each watched module: seconds before (-) or after (+) the first inbox frame it began loading.
+
+    This one start runs with the sync on (as a user has it; the timed starts run without, so that they
+    measure the same work every time): its first run, right after the first frame, loads the engine and
+    httpx, and fails at once (no token; the server address is a closed local port).
+    """
     notes = directory / "imports.log"
+    config = cache.home / "config" / "default" / "config.toml"
     _, env = ours(cache)
     traced = ["-m", "bench._ui_children", "traced", str(notes)]
-    with running(traced, env) as child:
-        frame = child.wait_for(cache.first_ref[:15].encode(), 0, limit=600)
-        child.settle(1.0)
+    config.write_text("sync_interval_seconds = 60\n", encoding="utf-8")
+    try:
+        with running(traced, env) as child:
+            frame = child.wait_for(cache.first_ref[:15].encode(), 0, limit=600)
+            child.settle(1.0)
+    finally:
+        config.write_text("sync_interval_seconds = 0\n", encoding="utf-8")
     seen = dict(line.split() for line in notes.read_text(encoding="utf-8").splitlines())
     return {name: (float(seen[name]) - frame if name in seen else None) for name in WATCHED}
 
@@ -486,8 +496,8 @@ def run(directory: Path, sizes: Sizes, command: str) -> int:
     when = ", ".join(
         f"{name} {'never' if at is None else f'{at * 1000:+.0f} ms'}" for name, at in imports.items()
     )
-    late = all(at is None or at > 0 for name, at in imports.items() if name != "pydantic")
-    print(f"  module loads against the first inbox frame (traced run): {when}  ({verdict(late)})")
+    late = all(at is not None and at > 0 for name, at in imports.items() if name != "pydantic")
+    print(f"  first load against the first inbox frame (a start with the sync on): {when}  ({verdict(late)})")
 
     print(f"\n2. key press to frame, ms, 'semua' tab at {big.n:,} cached ({keys_load})")
     for name in ("j", "pagedown", "g", "G", "search"):
