@@ -215,6 +215,8 @@ def _plain_change(raw: dict[str, Any]) -> FeedChange | None:
         return None
     if data is not None and type(data) is not dict:
         return None
+    if type(entity) is not str or type(op) is not str:
+        return None
     kind, how = _ENTITIES.get(entity), _OPS.get(op)
     if kind is None or how is None:
         return None
