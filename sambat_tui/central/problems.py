@@ -152,7 +152,8 @@ def document_problems(app: FastAPI) -> None:
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
         schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
         answer = {
-            "description": "An error: an RFC 9457 problem; `code` is stable, `title` Indonesian, `title_en` English",
+            "description": "An error: an RFC 9457 problem; `code` is stable, `title` Indonesian, "
+            "`title_en` English",
             "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": _PROBLEM_REF}}},
         }
         for path, operations in document.get("paths", {}).items():
