@@ -37,7 +37,6 @@ import re
 import select
 import shutil
 import signal
-import socket
 import statistics
 import struct
 import sys
@@ -88,20 +87,12 @@ class Cache:
     semua_last_ref: str
 
 
-def _unused_loopback_port() -> int:
-    # Where nothing listens: were the app to try a sync, it would fail at once and on this machine only.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 def _build(directory: Path, n: int) -> None:
     from bench.store_bench import FEED_PAGE, synthetic
     from sambat_tui.services.profiles import profile_paths, save_profile
     from sambat_tui.store import complaints, search, sync_state
     from sambat_tui.store.db import Store
-    from tests.support.cache import me_of
+    from tests.support.cache import me_of, unused_loopback_port
 
     shutil.rmtree(directory, ignore_errors=True)
     home = directory / "home"
@@ -109,7 +100,7 @@ def _build(directory: Path, n: int) -> None:
     try:
         profile = save_profile(
             profile_paths("default"),
-            server_url=f"http://127.0.0.1:{_unused_loopback_port()}",
+            server_url=f"http://127.0.0.1:{unused_loopback_port()}",
             user_id=USER,
         )
     finally:
@@ -301,7 +292,7 @@ def ours(cache: Cache) -> tuple[list[str], dict[str, str]]:
     return ["-m", "sambat_tui.cli"], {"SAMBAT_TUI_HOME": str(cache.home), "SAMBAT_TUI_KEYRING": "file"}
 
 
-MINIMAL = (["-m", "bench._ui_children", "minimal"], {})
+MINIMAL: tuple[list[str], dict[str, str]] = (["-m", "bench._ui_children", "minimal"], {})
 
 
 # ------------------------------------------------------------------------------------------- measuring

@@ -11,7 +11,6 @@ import fcntl
 import os
 import pty
 import select
-import socket
 import struct
 import sys
 import termios
@@ -20,10 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from sambat_tui.services.profiles import profile_paths, save_profile
-from sambat_tui.store import complaints, sync_state
-from sambat_tui.store.db import Store
-from tests.support.cache import me_of, wire_complaint
+from tests.support.cache import offline_home, wire_complaint
 
 ROWS, COLS = 36, 120
 HOSTILE_TITLE = (
@@ -34,14 +30,6 @@ HOSTILE_BODY = (
     "Tolong \x1b]8;;http://evil.example/\x1b\\tautan\x1b]8;;\x1b\\ diperbaiki.\n"
     "\x1bP+q544e\x1b\\ \x90dcs\x9c \u2066isolasi\u2069 " + "x" * 10_000
 )
-
-
-def _unused_loopback_port() -> int:
-    # A port nothing listens on: a sync attempt fails at once, on this machine, never elsewhere.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def _read_until_quiet(fd: int, quiet: float, limit: float, min_bytes: int = 1, until: bytes = b"") -> bytes:
@@ -66,27 +54,8 @@ def _read_until_quiet(fd: int, quiet: float, limit: float, min_bytes: int = 1, u
 
 @pytest.fixture
 def hostile_home(tmp_path: Path) -> Path:
-    home = tmp_path / "home"
-    os.environ["SAMBAT_TUI_HOME"] = str(home)
-    try:
-        profile = save_profile(
-            profile_paths("default"),
-            server_url=f"http://127.0.0.1:{_unused_loopback_port()}",
-            user_id="operator.dpuprpkp",
-        )
-        profile.config_file.parent.mkdir(parents=True, exist_ok=True)
-        profile.config_file.write_text("sync_interval_seconds = 0\n", encoding="utf-8")
-        items = [wire_complaint(title=HOSTILE_TITLE, description=HOSTILE_BODY) for _ in range(5)]
-        with Store.open(profile.cache_path) as store, store.transaction() as conn:
-            complaints.upsert_many(conn, items)
-            sync_state.set_user_id(conn, "operator.dpuprpkp")
-            sync_state.set_server_url(conn, profile.server_url)
-            sync_state.put(
-                conn, sync_state.SyncKey.ME, me_of("operator.dpuprpkp").model_dump_json(by_alias=True)
-            )
-    finally:
-        del os.environ["SAMBAT_TUI_HOME"]
-    return home
+    items = [wire_complaint(title=HOSTILE_TITLE, description=HOSTILE_BODY) for _ in range(5)]
+    return offline_home(tmp_path / "home", items, config="sync_interval_seconds = 0\n")
 
 
 def test_hostile_text_never_reaches_the_terminal_raw(hostile_home: Path) -> None:

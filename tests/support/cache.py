@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import os
+import socket
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -82,20 +84,52 @@ def me_of(user_id: str) -> Me:
 
 
 def seeded_profile(
-    items: Iterable[dict[str, Any]], *, user_id: str | None = "operator.dpuprpkp", name: str = "default"
+    items: Iterable[dict[str, Any]],
+    *,
+    user_id: str | None = "operator.dpuprpkp",
+    name: str = "default",
+    server: str = SERVER,
 ) -> Profile:
     """A signed-in profile whose cache holds ``items``; ``user_id=None``: before the first sync (no /v1/me).
 
     Needs a private SAMBAT_TUI_HOME (the ``client_home`` fixture)."""
-    profile = save_profile(profile_paths(name), server_url=SERVER, user_id=user_id)
+    profile = save_profile(profile_paths(name), server_url=server, user_id=user_id)
     with Store.open(profile.cache_path) as store, store.transaction() as conn:
         complaints.upsert_many(conn, list(items))
         sync_state.set_cursor(conn, "cursor-1")
-        sync_state.set_server_url(conn, SERVER)
+        sync_state.set_server_url(conn, server)
         if user_id is not None:
             sync_state.set_user_id(conn, user_id)
             sync_state.put(conn, sync_state.SyncKey.ME, me_of(user_id).model_dump_json(by_alias=True))
     return profile
+
+
+def unused_loopback_port() -> int:
+    """A 127.0.0.1 port nothing listens on: a sync attempt fails at once, on this machine, never elsewhere."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def offline_home(
+    home: Path, items: Iterable[dict[str, Any]], *, config: str, user_id: str = "operator.dpuprpkp"
+) -> Path:
+    """``home`` made a SAMBAT_TUI_HOME for the real app in a pty: a signed-in profile (no token) whose
+    server is an unused 127.0.0.1 port, ``config`` as its config file and ``items`` cached."""
+    previous = os.environ.get("SAMBAT_TUI_HOME")
+    os.environ["SAMBAT_TUI_HOME"] = str(home)
+    try:
+        server = f"http://127.0.0.1:{unused_loopback_port()}"
+        profile = seeded_profile(items, user_id=user_id, server=server)
+    finally:
+        if previous is None:
+            del os.environ["SAMBAT_TUI_HOME"]
+        else:
+            os.environ["SAMBAT_TUI_HOME"] = previous
+    profile.config_file.parent.mkdir(parents=True, exist_ok=True)
+    profile.config_file.write_text(config, encoding="utf-8")
+    return home
 
 
 def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

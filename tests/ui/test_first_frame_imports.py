@@ -15,7 +15,6 @@ import json
 import os
 import pty
 import select
-import socket
 import struct
 import sys
 import termios
@@ -26,10 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from sambat_tui.services.profiles import profile_paths, save_profile
-from sambat_tui.store import complaints, sync_state
-from sambat_tui.store.db import Store
-from tests.support.cache import me_of, wire_complaint
+from tests.support.cache import offline_home, wire_complaint
 
 ROWS, COLS = 36, 120
 TITLE = "Lampu taman padam sejak Senin"
@@ -67,36 +63,12 @@ CHILD = textwrap.dedent(
 ).format(watched=WATCHED)
 
 
-def _unused_loopback_port() -> int:
-    # Nothing listens there, and the profile has no token: the first sync ends at once, offline.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
-    home = tmp_path / "home"
-    os.environ["SAMBAT_TUI_HOME"] = str(home)
-    try:
-        profile = save_profile(
-            profile_paths("default"),
-            server_url=f"http://127.0.0.1:{_unused_loopback_port()}",
-            user_id="operator.dpuprpkp",
-        )
-        # The default interval: the first sync starts as soon as the first frame is up.
-        profile.config_file.write_text("sync_interval_seconds = 60\n", encoding="utf-8")
-        with Store.open(profile.cache_path) as store, store.transaction() as conn:
-            complaints.upsert_many(conn, [wire_complaint(title=TITLE) for _ in range(3)])
-            sync_state.set_user_id(conn, "operator.dpuprpkp")
-            sync_state.set_server_url(conn, profile.server_url)
-            sync_state.put(
-                conn, sync_state.SyncKey.ME, me_of("operator.dpuprpkp").model_dump_json(by_alias=True)
-            )
-    finally:
-        del os.environ["SAMBAT_TUI_HOME"]
-    return home
+    # The default interval: the first sync starts as soon as the first frame is up (offline: no token, and
+    # nothing listens at the profile's server).
+    items = [wire_complaint(title=TITLE) for _ in range(3)]
+    return offline_home(tmp_path / "home", items, config="sync_interval_seconds = 60\n")
 
 
 def _read_until(fd: int, done: Callable[[bytes], bool], limit: float) -> bytes:

@@ -80,6 +80,17 @@ def _cell(text: str, width: int) -> str:
     return set_cell_size(one_line(text, _MAX_CELL_CHARS), width)
 
 
+_ROW_PARTS = (
+    "inbox-list--cursor",
+    "inbox-list--marked",
+    "inbox-list--sla-ok",
+    "inbox-list--sla-due-soon",
+    "inbox-list--sla-overdue",
+    "inbox-list--pending",
+    "inbox-list--conflict",
+)
+
+
 class InboxList(Widget, can_focus=True):
     """Rows of the current tab and query; the screen owns the keys and calls the moving methods."""
 
@@ -87,17 +98,7 @@ class InboxList(Widget, can_focus=True):
     InboxList { height: 1fr; }
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "inbox-list--header",
-        "inbox-list--cursor",
-        "inbox-list--marked",
-        "inbox-list--sla-ok",
-        "inbox-list--sla-due-soon",
-        "inbox-list--sla-overdue",
-        "inbox-list--pending",
-        "inbox-list--conflict",
-        "inbox-list--empty",
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"inbox-list--header", *_ROW_PARTS, "inbox-list--empty"}
 
     class CursorMoved(Message):
         """The row under the cursor changed (or the list was reloaded)."""
@@ -400,16 +401,6 @@ class InboxList(Widget, can_focus=True):
                 return _cell(row.assignee_id or "", width)
         return " " * width
 
-
-_ROW_PARTS = (
-    "inbox-list--cursor",
-    "inbox-list--marked",
-    "inbox-list--sla-ok",
-    "inbox-list--sla-due-soon",
-    "inbox-list--sla-overdue",
-    "inbox-list--pending",
-    "inbox-list--conflict",
-)
 
 _SLA_CLASS: dict[SlaState | None, str] = {
     SlaState.OK: "inbox-list--sla-ok",
