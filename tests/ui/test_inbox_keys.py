@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 from sambat_tui.domain.model import Action, Role, Status
 from sambat_tui.services.inbox import Sort
 from sambat_tui.ui.widgets.status_bar import StatusBar
@@ -310,3 +313,32 @@ async def test_a_text_the_services_refuse_comes_back_to_the_dialog() -> None:
         await r.type(" wewenang")
         await r.press("enter")
         assert len(session.outbox_entries) == 2
+
+
+async def test_a_slow_tab_count_runs_in_a_thread_and_the_badges_follow() -> None:
+    # A million cached complaints take ~0.2 s to count: after an action the keys must not wait for it.
+    async with running(_working()) as r:
+        refs = _refs(r.session)
+        counted_in: list[bool] = []
+        entered, release = threading.Event(), threading.Event()
+        fresh = r.session.inbox.counts
+
+        def slow_counts() -> dict[str, int]:
+            counted_in.append(threading.current_thread() is threading.main_thread())
+            entered.set()
+            release.wait(10)
+            return {**fresh(), "baru": 999}  # unmistakable when it lands
+
+        r.session.inbox.counts = slow_counts  # type: ignore[method-assign]
+        r.inbox._count_seconds = 1.0  # the last count was slow
+        await r.press("t")
+        assert await asyncio.to_thread(entered.wait, 10), "the action did not ask for new counts"
+        assert counted_in == [False], "the slow count ran on the UI's thread"
+        await r.press("j")  # keys go on while the count runs
+        assert r.cursor_ref() == refs[2]
+        tabs = r.app.screen.query_one(TabsBar)
+        assert tabs.counts.get("baru") != 999, "the badges changed before the count finished"
+        release.set()
+        await r.app.workers.wait_for_complete()
+        await r.pilot.pause()
+        assert tabs.counts == {**fresh(), "baru": 999}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import time
+from typing import TYPE_CHECKING, Final
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import Reactive
@@ -13,6 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
+from textual.worker import get_current_worker
 
 from sambat_tui.domain.text_safety import one_line
 from sambat_tui.ui.flows import Context, Flows, FlowStep, Target, key_state, target_of
@@ -28,11 +30,14 @@ from sambat_tui.ui.widgets.status_bar import StatusBar
 from sambat_tui.ui.widgets.tabs_bar import TabsBar, sort_info
 
 if TYPE_CHECKING:
-    from sambat_tui.ui.ports import InboxRow
-    from sambat_tui.ui.ports import Tab
+    from sambat_tui.ui.ports import InboxRow, Tab
 
 _SORTS = (Sort.DUE, Sort.AGE, Sort.PRIORITY)
 _PREVIEW_DELAY = 0.15  # seconds the cursor rests before the preview reads the complaint
+
+
+COUNT_INLINE_SECONDS: Final = 0.05
+"""Tab counts that took less than this are read again at once; longer ones in a thread."""
 
 
 class InboxScreen(Screen[None]):
@@ -57,6 +62,7 @@ class InboxScreen(Screen[None]):
         self._preview_timer: Timer | None = None
         self._next_id: str | None = None  # where the cursor goes once an action is queued
         self._counts: dict[str, int] | None = None
+        self._count_seconds = 0.0
         # Kept, not queried: the key states ask for it at every binding of every key press.
         self._listing = InboxList(now=ctx.now, id="list")
         self._keys_row: InboxRow | None = None  # the row whose key states the key bar shows already
@@ -124,11 +130,34 @@ class InboxScreen(Screen[None]):
 
     def _update_tabs(self, *, recount: bool = True) -> None:
         """Show the tabs; ``recount`` reads the counts again (SQL over the whole cache: after a change of
-        the data only, never for a key that only moves, searches, sorts or marks)."""
+        the data only, never for a key that only moves, searches, sorts or marks).
+
+        A cache whose last count took long (a million complaints: ~0.2 s) is counted in a thread and the
+        badges follow when it is done, so the key after an action is not held up; a small one is counted at
+        once and the tabs are right in the same frame."""
         if recount:
-            self._counts = self.ctx.session.inbox.counts()
+            if self._count_seconds < COUNT_INLINE_SECONDS:
+                began = time.perf_counter()
+                self._counts = self.ctx.session.inbox.counts()
+                self._count_seconds = time.perf_counter() - began
+            else:
+                self._recount()
+        self._show_tabs()
+
+    def _show_tabs(self) -> None:
         info = sort_info(self.sort.value, self.descending, self.query_text, len(self.listing.marked))
         self.query_one("#tabs", TabsBar).show(self.tabs, self._counts or {}, self.tab_index, info)
+
+    @work(thread=True, exclusive=True, group="tab-counts")
+    def _recount(self) -> None:
+        began = time.perf_counter()
+        counts = self.ctx.session.inbox.counts()  # its own short-lived connection: fine in this thread
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._counted, counts, time.perf_counter() - began)
+
+    def _counted(self, counts: dict[str, int], seconds: float) -> None:
+        self._counts, self._count_seconds = counts, seconds
+        self._show_tabs()
 
     def _show_query_error(self, error: QueryError | None) -> None:
         box = self.query_one("#search-error", Static)
