@@ -10,16 +10,15 @@ import contextlib
 import fcntl
 import os
 import pty
-import select
 import struct
 import sys
 import termios
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.support.cache import offline_home, wire_complaint
+from tests.support.pty import read_pty
 
 ROWS, COLS = 36, 120
 HOSTILE_TITLE = (
@@ -30,26 +29,6 @@ HOSTILE_BODY = (
     "Tolong \x1b]8;;http://evil.example/\x1b\\tautan\x1b]8;;\x1b\\ diperbaiki.\n"
     "\x1bP+q544e\x1b\\ \x90dcs\x9c \u2066isolasi\u2069 " + "x" * 10_000
 )
-
-
-def _read_until_quiet(fd: int, quiet: float, limit: float, min_bytes: int = 1, until: bytes = b"") -> bytes:
-    """Read until ``until`` appeared (a loaded machine pauses longer than ``quiet``), then until quiet."""
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], quiet)
-        if not ready:
-            if sum(map(len, chunks)) >= min_bytes and until in b"".join(chunks):
-                break
-            continue
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    return b"".join(chunks)
 
 
 @pytest.fixture
@@ -74,15 +53,17 @@ def test_hostile_text_never_reaches_the_terminal_raw(hostile_home: Path) -> None
         env.pop("TEXTUAL", None)
         os.execve(sys.executable, [sys.executable, "-m", "sambat_tui.cli"], env)
     try:
-        inbox = _read_until_quiet(fd, quiet=2.0, limit=120, min_bytes=COLS * ROWS // 2, until=b"Jalan rusak")
+        inbox = read_pty(
+            fd, 120, quiet=2.0, until=lambda b: len(b) >= COLS * ROWS // 2 and b"Jalan rusak" in b
+        )
         os.write(fd, b"p")  # the preview pane
-        preview = _read_until_quiet(fd, quiet=1.5, limit=30)
+        preview = read_pty(fd, 30, quiet=1.5, until=bool)
         os.write(fd, b"\r")  # open the complaint screen
-        screen = _read_until_quiet(fd, quiet=2.0, limit=120, until=b"tautan")
+        screen = read_pty(fd, 120, quiet=2.0, until=lambda b: b"tautan" in b)
         os.write(fd, b"\x1b")
-        _read_until_quiet(fd, quiet=1.0, limit=10)
+        read_pty(fd, 10, quiet=1.0, until=bool)
         os.write(fd, b"q")
-        _read_until_quiet(fd, quiet=1.0, limit=20)
+        read_pty(fd, 20, quiet=1.0, until=bool)
         _, status = os.waitpid(pid, 0)
     finally:
         with contextlib.suppress(ProcessLookupError, ChildProcessError):

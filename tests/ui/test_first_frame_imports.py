@@ -14,18 +14,16 @@ import fcntl
 import json
 import os
 import pty
-import select
 import struct
 import sys
 import termios
 import textwrap
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.support.cache import offline_home, wire_complaint
+from tests.support.pty import read_pty
 
 ROWS, COLS = 36, 120
 TITLE = "Lampu taman padam sejak Senin"
@@ -71,22 +69,6 @@ def home(tmp_path: Path) -> Path:
     return offline_home(tmp_path / "home", items, config="sync_interval_seconds = 60\n")
 
 
-def _read_until(fd: int, done: Callable[[bytes], bool], limit: float) -> bytes:
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline and not done(b"".join(chunks)):
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if ready:
-            try:
-                data = os.read(fd, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-    return b"".join(chunks)
-
-
 def _notes(path: Path) -> dict[str, list[str]]:
     if not path.is_file():
         return {}
@@ -112,10 +94,10 @@ def test_httpx_and_sync_load_after_the_first_inbox_frame(home: Path, tmp_path: P
         env.pop("TEXTUAL", None)
         os.execve(sys.executable, [sys.executable, "-c", CHILD], env)
     try:
-        screen = _read_until(fd, lambda seen: TITLE[:20].encode() in seen, limit=120)
-        _read_until(fd, lambda _: "on_sync_finished" in _notes(notes), limit=60)
+        screen = read_pty(fd, 120, until=lambda seen: TITLE[:20].encode() in seen)
+        read_pty(fd, 60, until=lambda _: "on_sync_finished" in _notes(notes))
         os.write(fd, b"q")
-        _read_until(fd, lambda _: False, limit=3)
+        read_pty(fd, 3, until=lambda _: False)
     finally:
         with contextlib.suppress(ProcessLookupError, ChildProcessError):
             os.kill(pid, 9)
