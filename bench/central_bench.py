@@ -54,7 +54,7 @@ class Row:
     note: str = ""
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -105,8 +105,8 @@ def _tokens(data_dir: Path, users: list[str]) -> list[str]:
 
 
 @contextmanager
-def _server(data_dir: Path, log: Path) -> Iterator[str]:
-    port = _free_port()
+def served_city(data_dir: Path, log: Path) -> Iterator[str]:
+    port = free_port()
     command = [sys.executable, "-m", "sambat_tui.central.cli", "serve", "--data-dir", str(data_dir)]
     command += [
         "--host",
@@ -145,15 +145,16 @@ def _server(data_dir: Path, log: Path) -> Iterator[str]:
                     process.wait()
 
 
-def _full_sync(base: str, token: str) -> tuple[int, int, float]:
-    """Complaints and changes of a bootstrap from an empty cursor, and the seconds it took."""
+def full_feed(base: str, token: str, page_size: int = FEED_PAGE) -> tuple[int, int, float]:
+    """Complaints and changes of a bootstrap from an empty cursor, and the seconds it took (the data is
+    dropped: the feed's own rate, as fast as one client can ask)."""
     complaints = changes = 0
     cursor = ""
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
         began = time.perf_counter()
         while True:
-            answer = client.get("/v1/changes", params={"cursor": cursor, "limit": FEED_PAGE})
+            answer = client.get("/v1/changes", params={"cursor": cursor, "limit": page_size})
             answer.raise_for_status()
             page = answer.json()
             changes += len(page["changes"])
@@ -260,8 +261,8 @@ def run(city: int, seed_size: int | None, per_writer: int, keep: bool) -> list[R
         )
         writers = _writer_targets(data_dir, per_writer)
         tokens = _tokens(data_dir, ["coordinator"] + [user for user, _ in writers])
-        with _server(data_dir, work / "server.log") as base:
-            complaints, changes, seconds = _full_sync(base, tokens[0])
+        with served_city(data_dir, work / "server.log") as base:
+            complaints, changes, seconds = full_feed(base, tokens[0])
             rows.append(
                 Row(
                     "change feed, full sync, 1 client",

@@ -19,12 +19,9 @@ Prints a table. Sizes whose seed is missing are seeded; ``--keep`` keeps the tem
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import random
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -36,8 +33,7 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-import httpx
-
+from bench.central_bench import full_feed, served_city
 from bench.store_bench import pct, random_cursor, timed
 from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.query import Query, parse
@@ -49,7 +45,6 @@ NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 FEED_PAGE = 500
 """The page size ``sambat-tui sync`` asks for (``SyncEngine`` default)."""
 USER = "coordinator"
-READY_TIMEOUT = 120.0
 WORDS = (
     "jalan",
     "sampah",
@@ -78,13 +73,6 @@ def _bin(name: str) -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
@@ -102,36 +90,6 @@ def _token(data_dir: Path) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
 
 
-@contextlib.contextmanager
-def _server(data_dir: Path, log: Path) -> Iterator[str]:
-    port = _free_port()
-    command = [_bin("sambat-central"), "serve", "--data-dir", str(data_dir), "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--job-interval", "3600", "--log-level", "warning"]
-    base = f"http://127.0.0.1:{port}"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + READY_TIMEOUT
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"the server exited: {log.read_text(errors='replace')[-2000:]}")
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(f"{base}/v1/me", timeout=2).status_code == 401:
-                        break
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the server did not come up")
-                time.sleep(0.2)
-            yield base
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-
-
 @dataclass(frozen=True)
 class Feed:
     complaints: int
@@ -145,19 +103,8 @@ class Feed:
 
 def _raw_feed(base: str, token: str) -> Feed:
     """Every page of the feed from an empty cursor, as fast as one client can ask; the data is dropped."""
-    complaints = changes = 0
-    cursor = ""
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
-        began = time.perf_counter()
-        while True:
-            answer = client.get("/v1/changes", params={"cursor": cursor, "limit": FEED_PAGE})
-            answer.raise_for_status()
-            page = answer.json()
-            changes += len(page["changes"])
-            complaints += sum(1 for change in page["changes"] if change["entity"] == "complaint")
-            cursor = page["next_cursor"]
-            if not page["has_more"]:
-                return Feed(complaints, changes, time.perf_counter() - began)
+    complaints, changes, seconds = full_feed(base, token, FEED_PAGE)
+    return Feed(complaints, changes, seconds)
 
 
 @dataclass(frozen=True)
@@ -269,7 +216,7 @@ def run_size(work: Path, n: int, repeat: int) -> list[Row]:
     seeded = _seed(data_dir, n)
     rows = [Row(f"{label}: seed", f"{seeded:.0f} s", f"{n / seeded:,.0f} complaints/s")]
     token = _token(data_dir)
-    with _server(data_dir, work / f"server-{label}.log") as base:
+    with served_city(data_dir, work / f"server-{label}.log") as base:
         _say("raw change feed ...")
         raw = _raw_feed(base, token)
         rows.append(
