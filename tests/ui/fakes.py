@@ -432,7 +432,8 @@ class FakeActions:
         )
         return mutation_id
 
-    def _apply(self, complaint_id: str, action: Action, reason: str | None) -> tuple[Record, Status] | str:
+    def _actor(self, complaint_id: str) -> tuple[Record, Identity] | str:
+        """The complaint and who acts on it, or why nobody may (the services' order of refusals)."""
         record = self._s.find(complaint_id)
         identity = self._s.identity
         if record is None:
@@ -441,6 +442,13 @@ class FakeActions:
             return "refused.read_only"
         if identity is None:
             return "refused.forbidden"
+        return record, identity
+
+    def _apply(self, complaint_id: str, action: Action, reason: str | None) -> tuple[Record, Status] | str:
+        actor = self._actor(complaint_id)
+        if isinstance(actor, str):
+            return actor
+        record, identity = actor
         try:
             return record, apply_action(record.status, action, identity.roles, reason)
         except RuleViolation as exc:

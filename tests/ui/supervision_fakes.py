@@ -298,14 +298,10 @@ class FakeSupervisorActions(FakeActions):
         self.moves: list[tuple[str, DispositionKind, str, str | None, str | None, str]] = []
 
     def _check(self, complaint_id: str, check: object) -> Record | str:
-        record = self._s.find(complaint_id)
-        identity = self._s.identity
-        if record is None:
-            return "refused.not_found"
-        if self._s.read_only:
-            return "refused.read_only"
-        if identity is None:
-            return "refused.forbidden"
+        actor = self._actor(complaint_id)
+        if isinstance(actor, str):
+            return actor
+        record, identity = actor
         try:
             assert callable(check)
             check(record, identity)
