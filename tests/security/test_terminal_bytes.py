@@ -6,19 +6,13 @@ Unit tests prove the sanitiser; this proves every path from the cache to the ter
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
-import pty
-import struct
-import sys
-import termios
 from pathlib import Path
 
 import pytest
 
 from tests.support.cache import offline_home, wire_complaint
-from tests.support.pty import read_pty
+from tests.support.pty import read_pty, spawn_app, stop_app
 
 ROWS, COLS = 36, 120
 HOSTILE_TITLE = (
@@ -38,20 +32,9 @@ def hostile_home(tmp_path: Path) -> Path:
 
 
 def test_hostile_text_never_reaches_the_terminal_raw(hostile_home: Path) -> None:
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the real `sambat-tui` with the real session and store
-        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-        env = {
-            **os.environ,
-            "SAMBAT_TUI_HOME": str(hostile_home),
-            "SAMBAT_TUI_KEYRING": "file",
-            "TERM": "xterm-256color",
-            # The size comes from these before the pty (shutil.get_terminal_size): CI exports 80x24.
-            "COLUMNS": str(COLS),
-            "LINES": str(ROWS),
-        }
-        env.pop("TEXTUAL", None)
-        os.execve(sys.executable, [sys.executable, "-m", "sambat_tui.cli"], env)
+    # the real `sambat-tui` with the real session and store
+    env = {"SAMBAT_TUI_HOME": str(hostile_home), "SAMBAT_TUI_KEYRING": "file"}
+    pid, fd = spawn_app(["-m", "sambat_tui.cli"], env, rows=ROWS, cols=COLS)
     try:
         inbox = read_pty(
             fd, 120, quiet=2.0, until=lambda b: len(b) >= COLS * ROWS // 2 and b"Jalan rusak" in b
@@ -66,10 +49,7 @@ def test_hostile_text_never_reaches_the_terminal_raw(hostile_home: Path) -> None
         read_pty(fd, 20, quiet=1.0, until=bool)
         _, status = os.waitpid(pid, 0)
     finally:
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-        os.close(fd)
+        stop_app(pid, fd)
 
     written = inbox + preview + screen
     text = written.decode("utf-8", errors="replace")

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+import pty
 import select
+import struct
+import sys
+import termios
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 
 def _anything(seen: bytes) -> bool:
@@ -35,3 +41,24 @@ def read_pty(
             break
         chunks.append(data)
     return b"".join(chunks)
+
+
+def spawn_app(argv: list[str], env: Mapping[str, str], *, rows: int, cols: int) -> tuple[int, int]:
+    """Start ``python *argv`` on a new pty of ``cols`` x ``rows`` (xterm-256color); return its pid and the
+    master side. ``env`` joins this process's environment."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        # shutil.get_terminal_size (Textual asks it) prefers COLUMNS and LINES to the pty: CI exports 80x24.
+        child = {**os.environ, **env, "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows)}
+        child.pop("TEXTUAL", None)
+        os.execve(sys.executable, [sys.executable, *argv], child)
+    return pid, fd
+
+
+def stop_app(pid: int, fd: int) -> None:
+    """Kill the app if it still runs, reap it, close the pty."""
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    os.close(fd)

@@ -9,21 +9,15 @@ sync (started right after that frame) has finished, so the test also sees the wa
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
-import pty
-import struct
-import sys
-import termios
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from tests.support.cache import offline_home, wire_complaint
-from tests.support.pty import read_pty
+from tests.support.pty import read_pty, spawn_app, stop_app
 
 ROWS, COLS = 36, 120
 TITLE = "Lampu taman padam sejak Senin"
@@ -78,31 +72,19 @@ def _notes(path: Path) -> dict[str, list[str]]:
 
 def test_httpx_and_sync_load_after_the_first_inbox_frame(home: Path, tmp_path: Path) -> None:
     notes = tmp_path / "notes.jsonl"
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the real `sambat-tui`, the real session and store
-        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-        env = {
-            **os.environ,
-            "SAMBAT_TUI_HOME": str(home),
-            "SAMBAT_TUI_KEYRING": "file",
-            "NOTES": str(notes),
-            "TERM": "xterm-256color",
-            # The size comes from these before the pty (shutil.get_terminal_size): CI exports 80x24.
-            "COLUMNS": str(COLS),
-            "LINES": str(ROWS),
-        }
-        env.pop("TEXTUAL", None)
-        os.execve(sys.executable, [sys.executable, "-c", CHILD], env)
+    pid, fd = spawn_app(
+        ["-c", CHILD],
+        {"SAMBAT_TUI_HOME": str(home), "SAMBAT_TUI_KEYRING": "file", "NOTES": str(notes)},
+        rows=ROWS,
+        cols=COLS,
+    )
     try:
         screen = read_pty(fd, 120, until=lambda seen: TITLE[:20].encode() in seen)
         read_pty(fd, 60, until=lambda _: "on_sync_finished" in _notes(notes))
         os.write(fd, b"q")
         read_pty(fd, 3, until=lambda _: False)
     finally:
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-        os.close(fd)
+        stop_app(pid, fd)
 
     assert TITLE[:20].encode() in screen, "the inbox rows never reached the terminal"
     moments = _notes(notes)
