@@ -23,7 +23,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -302,8 +302,12 @@ class Puller:
         stats = PullStats()
         restarted = False
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sambat-feed") as fetcher:
+
+            def fetch(cursor: str) -> Future[FeedPage]:
+                return fetcher.submit(self.client.changes, cursor, self.page_size)
+
             cursor, rebootstrap = self._position()
-            ahead = fetcher.submit(self.client.changes, cursor, self.page_size)
+            ahead = fetch(cursor)
             while True:
                 try:
                     page = ahead.result()
@@ -313,25 +317,37 @@ class Puller:
                         with self.store.transaction() as conn:
                             start_rebootstrap(conn)
                         cursor, rebootstrap = self._position()
-                        ahead = fetcher.submit(self.client.changes, cursor, self.page_size)
+                        ahead = fetch(cursor)
                         continue
                     raise
-                with self.store.transaction() as conn:
-                    began = time.monotonic()
-                    while True:
-                        if page.has_more:
-                            cursor = page.next_cursor
-                            ahead = fetcher.submit(self.client.changes, cursor, self.page_size)
-                        self._write_page(conn, page, stats, mark_seen=rebootstrap)
-                        if not (page.has_more and ahead.done() and ahead.exception() is None):
-                            break
-                        if time.monotonic() - began >= BATCH_SECONDS:
-                            break
-                        page = ahead.result()
+                page, following = self._store_batch(page, fetch, stats, mark_seen=rebootstrap)
                 if progress is not None:
                     progress(stats)
-                if not page.has_more:
+                if following is None:
                     return stats
+                cursor, ahead = page.next_cursor, following
+
+    def _store_batch(
+        self,
+        page: FeedPage,
+        fetch: Callable[[str], Future[FeedPage]],
+        stats: PullStats,
+        *,
+        mark_seen: bool,
+    ) -> tuple[FeedPage, Future[FeedPage] | None]:
+        """Write ``page`` and the pages that have already arrived after it, in one transaction of at most
+        ``BATCH_SECONDS``, each fetching the next as it starts; return the last page written and the fetch
+        of the one after it (None: the feed has no more)."""
+        with self.store.transaction() as conn:
+            began = time.monotonic()
+            while True:
+                ahead = fetch(page.next_cursor) if page.has_more else None
+                self._write_page(conn, page, stats, mark_seen=mark_seen)
+                if ahead is None or not ahead.done() or ahead.exception() is not None:
+                    return page, ahead
+                if time.monotonic() - began >= BATCH_SECONDS:
+                    return page, ahead
+                page = ahead.result()
 
     def _write_page(
         self, conn: sqlite3.Connection, page: FeedPage, stats: PullStats, *, mark_seen: bool
