@@ -124,6 +124,13 @@ def test_w3c_dates_are_read_with_their_offset(text: str, expected: datetime) -> 
         "2026-02-30T09:00:00Z",
         "2026-02-02T25:00:00Z",
         "2026-02-02T09:00+24:00",
+        "2026-02-30",
+        # At the ends of Python's datetimes a time zone or a 90-day window would overflow.
+        "0001-01-01T00:00:00+07:00",
+        "9999-12-31T23:59:59-07:00",
+        "0001-01-01",
+        "1899-12-31T23:59:59Z",
+        "3000-01-01T00:00:00Z",
     ],
 )
 def test_w3c_dates_without_offset_or_impossible_are_refused(text: str) -> None:
@@ -284,6 +291,7 @@ def test_valid_answers_are_normalised() -> None:
         ({"size": ["s"], "count": ["tiga"]}, "attribute[count]: harus angka"),
         ({"size": ["s"], "count": ["nan"]}, "attribute[count]: harus angka"),
         ({"size": ["s"], "when": ["besok"]}, "attribute[when]: bukan tanggal"),
+        ({"size": ["s"], "when": ["0001-01-01T00:00:00+07:00"]}, "attribute[when]: tahun harus"),
         ({"size": ["s"], "note": ["dua\nbaris"]}, "attribute[note]: satu baris"),
     ],
 )

@@ -159,6 +159,27 @@ def test_a_date_range_may_not_exceed_90_days_or_run_backwards(partner: Partner) 
     assert_json_errors(partner.get("/requests.json", start_date="2026-02-01T09:00:00"), 400)  # no offset
 
 
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/requests", {"start_date": "0001-01-01T00:00:00+07:00"}),
+        ("/requests", {"start_date": "0001-01-01"}),
+        ("/requests", {"end_date": "0001-01-01T00:00:00Z"}),
+        ("/requests", {"start_date": "9999-12-31T00:00:00Z"}),
+        ("/requests", {"updated_before": "9999-12-31T23:59:59-07:00"}),
+        ("/servicerequestupdates", {"start_date": "0001-01-01"}),
+        ("/servicerequestupdates", {"end_date": "0001-01-01T00:00:00Z"}),
+        ("/servicerequestupdates", {"start_date": "9999-12-31T23:59:59-07:00"}),
+    ],
+)
+def test_a_date_at_the_end_of_the_calendar_is_a_400_not_a_server_error(
+    partner: Partner, path: str, params: dict[str, str]
+) -> None:
+    [problem] = assert_json_errors(partner.get(f"{path}.json", **params), 400)
+    assert "tahun harus" in problem
+    assert_xml_errors(partner.get(f"{path}.xml", **params), 400)
+
+
 def test_the_date_range_selects_by_requested_datetime(api: Api, partner: Partner) -> None:
     first = partner.pothole()["service_request_id"]
     api.clock.advance(days=2)

@@ -21,6 +21,9 @@ _W3C_DATETIME = re.compile(
     r"(?P<zone>[Zz]|[+\- ][0-9]{2}:?[0-9]{2})"
 )
 _W3C_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+"""Dates outside these years are refused: Python's datetimes end at years 1 and 9999, and a window of 90 days
+or a time zone added to a date at either end would overflow into a server error."""
 _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no"})
 
@@ -30,11 +33,16 @@ def parse_w3c(text: str) -> datetime:
 
     A bare date (``2026-11-02``) is that day from 00:00 in Jakarta, the jurisdiction's zone. A space where
     the offset's sign should be is read as ``+``: a client that did not percent-encode ``+07:00`` in a query
-    string sends exactly that. A time without an offset is refused: the spec requires one.
+    string sends exactly that. A time without an offset is refused: the spec requires one, and so is a year
+    before ``EARLIEST_YEAR`` or after ``LATEST_YEAR``.
     """
     value = text.strip()
     if _W3C_DATE.fullmatch(value):
-        day = date.fromisoformat(value)
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("tanggal tidak ada / no such date") from None
+        _in_range(day)
         return datetime.combine(day, time.min, tzinfo=JAKARTA).astimezone(UTC)
     match = _W3C_DATETIME.fullmatch(value)
     if match is None:
@@ -58,7 +66,15 @@ def parse_w3c(text: str) -> datetime:
         )
     except ValueError:
         raise ValueError("tanggal atau jam tidak ada / no such date or time") from None
+    _in_range(moment.date())
     return moment.astimezone(UTC)
+
+
+def _in_range(day: date) -> None:
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise ValueError(
+            f"tahun harus {EARLIEST_YEAR}-{LATEST_YEAR} / the year must be {EARLIEST_YEAR}-{LATEST_YEAR}"
+        )
 
 
 class ParamReader:
