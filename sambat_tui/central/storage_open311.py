@@ -362,8 +362,21 @@ def _public_update(row: Any) -> PublicUpdate:
     )
 
 
-_UPDATE_COLUMNS = "u.id, u.complaint_id, c.public_ref, u.kind, u.body, u.status_after, u.recorded_at"
+MOVE_KINDS: tuple[DispositionKind, ...] = (DispositionKind.DISPOSE, DispositionKind.REASSIGN)
+"""A person's moves: their reason is internal, also where it is repeated as the body of the status change
+the move caused (out of triage, or back from *bukan wewenang*). The server writes the two in one transaction,
+so the status change's body is the move's reason at the move's instant: only that body is left out. A
+transition's own reason (hold, return, archive) stays public."""
+
 _PUBLIC_KINDS = ", ".join(f"'{k.value}'" for k in PUBLIC_UPDATE_KINDS)
+_MOVE_KINDS = ", ".join(f"'{k.value}'" for k in MOVE_KINDS)
+_PUBLIC_BODY = (
+    f"CASE WHEN u.kind = '{UpdateKind.STATUS_CHANGE.value}' AND EXISTS (SELECT 1 FROM dispositions AS d "
+    f"WHERE d.complaint_id = u.complaint_id AND d.created_at = u.recorded_at AND d.reason = u.body "
+    f"AND d.kind IN ({_MOVE_KINDS})) "
+    "THEN '' ELSE u.body END AS body"
+)
+_UPDATE_COLUMNS = f"u.id, u.complaint_id, c.public_ref, u.kind, {_PUBLIC_BODY}, u.status_after, u.recorded_at"
 
 
 def public_updates_of(tx: ReadTx, complaint_ids: Sequence[str]) -> list[PublicUpdate]:

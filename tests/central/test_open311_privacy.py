@@ -146,3 +146,24 @@ def test_a_disposition_reason_is_not_shown(api: Api, partner: Partner) -> None:
     bodies = _everything(partner, [complaint["public_ref"]])
     assert any(b"Diteruskan ke Dinas Perhubungan" in body for body in bodies)
     assert not any(reason.encode() in body for body in bodies)
+
+
+def test_the_reason_of_a_disposition_that_moves_the_status_is_not_shown(api: Api, partner: Partner) -> None:
+    """Out of triage (received -> assigned) and back after a return: the move also writes a status change,
+    whose body is the disposition's reason; the public sees the status and the agency, not the reason."""
+    unrouted = api.intake(title="Halo admin", description="Terima kasih atas pelayanannya.").json()
+    assert unrouted["status"] == "received"
+    reason = "ALASAN-DISPOSISI: kasi jalan sedang cuti, dialihkan"
+    assert api.dispose(unrouted, "coordinator", to_agency="dishub", reason=reason).status_code == 200
+    returned = api.new_complaint()
+    back = "Bukan wewenang kami: ini jalan nasional, kewenangan BBPJN."
+    assert api.act(returned, "return", "operator.dpuprpkp", back).status_code == 200
+    again = "ALASAN-DISPOSISI: dikembalikan ke DPUPRPKP setelah cek lapangan"
+    assert api.dispose(returned, "coordinator", to_agency="dpuprpkp", reason=again).status_code == 200
+    refs = [unrouted["public_ref"], returned["public_ref"]]
+    bodies = _everything(partner, refs)
+    assert any(b"Diteruskan ke Dinas Perhubungan" in body for body in bodies)
+    assert any(b"Status: Didisposisikan" in body for body in bodies)
+    # A transition's own reason (here a return) stays public: it tells the citizen why.
+    assert any(back.encode() in body for body in bodies)
+    assert not any(b"ALASAN-DISPOSISI" in body for body in bodies)
