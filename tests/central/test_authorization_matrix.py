@@ -1,8 +1,10 @@
-"""Every role against every complaint endpoint, for a complaint in the desk roles' scope and one outside it.
+"""Every role against every complaint endpoint, for a complaint in the desk roles' scope and ones outside it.
 
 The expected answers are written out below, one row per endpoint and scope, one column per role. "in" is a
-DPUPRPKP complaint at desk dpuprpkp.jalan assigned to field.dpuprpkp (in scope for all five users); "out" is
-a Dishub complaint. Out of scope always reads 404, never 403: existence does not leak.
+DPUPRPKP complaint at desk dpuprpkp.jalan assigned to field.dpuprpkp (in scope for all five users); "agency"
+is a DPUPRPKP complaint at another desk (dpuprpkp.pju), assigned to nobody: the supervisor's agency, but
+neither the operator's desks nor the field officer's assignments; "out" is a Dishub complaint. Out of scope
+always reads 404, never 403: existence does not leak.
 """
 
 from __future__ import annotations
@@ -27,36 +29,56 @@ Y, N = True, False  # listed / in the feed, or not
 # (endpoint, scope): expected answer for coordinator, auditor, operator, field officer, supervisor
 MATRIX: dict[tuple[str, str], tuple[int | bool, ...]] = {
     ("read", "in"): (200, 200, 200, 200, 200),
+    ("read", "agency"): (200, 200, 404, 404, 200),
     ("read", "out"): (200, 200, 404, 404, 404),
     ("history", "in"): (200, 200, 200, 200, 200),
+    ("history", "agency"): (200, 200, 404, 404, 200),
     ("history", "out"): (200, 200, 404, 404, 404),
     ("listed", "in"): (Y, Y, Y, Y, Y),
+    ("listed", "agency"): (Y, Y, N, N, Y),
     ("listed", "out"): (Y, Y, N, N, N),
     ("in_feed", "in"): (Y, Y, Y, Y, Y),
+    ("in_feed", "agency"): (Y, Y, N, N, Y),
     ("in_feed", "out"): (Y, Y, N, N, N),
     ("reporter_public", "in"): (200, 403, 200, 200, 200),
+    ("reporter_public", "agency"): (200, 403, 404, 404, 200),
     ("reporter_public", "out"): (200, 403, 404, 404, 404),
     ("reporter_anonim", "in"): (200, 403, 403, 403, 403),
+    ("reporter_anonim", "agency"): (200, 403, 404, 404, 403),
     ("reporter_anonim", "out"): (200, 403, 404, 404, 404),
     ("reporter_rahasia", "in"): (200, 403, 403, 403, 403),
+    ("reporter_rahasia", "agency"): (200, 403, 404, 404, 403),
     ("reporter_rahasia", "out"): (200, 403, 404, 404, 404),
     ("transition_hold", "in"): (200, 403, 200, 200, 200),
+    ("transition_hold", "agency"): (200, 403, 404, 404, 200),
     ("transition_hold", "out"): (200, 403, 404, 404, 404),
     ("update_note", "in"): (201, 403, 201, 201, 201),
+    ("update_note", "agency"): (201, 403, 404, 404, 201),
     ("update_note", "out"): (201, 403, 404, 404, 404),
     ("update_public_response", "in"): (201, 403, 201, 201, 201),
+    ("update_public_response", "agency"): (201, 403, 404, 404, 201),
     ("update_public_response", "out"): (201, 403, 404, 404, 404),
     ("update_respond", "in"): (403, 403, 201, 201, 201),
+    ("update_respond", "agency"): (403, 403, 404, 404, 201),
     ("update_respond", "out"): (403, 403, 404, 404, 404),
     ("update_citizen_reply", "in"): (201, 403, 403, 403, 403),
+    ("update_citizen_reply", "agency"): (201, 403, 404, 404, 403),
     ("update_citizen_reply", "out"): (201, 403, 404, 404, 404),
     ("reassign", "in"): (200, 403, 403, 403, 200),
+    ("reassign", "agency"): (200, 403, 404, 404, 200),
     ("reassign", "out"): (200, 403, 404, 404, 404),
     ("dispose", "in"): (200, 403, 403, 403, 200),
+    ("dispose", "agency"): (200, 403, 404, 404, 200),
     ("dispose", "out"): (200, 403, 404, 404, 404),
     ("archive", "in"): (200, 403, 403, 403, 403),
+    ("archive", "agency"): (200, 403, 404, 404, 403),
     ("archive", "out"): (200, 403, 404, 404, 404),
 }
+
+
+SCOPES = ("in", "agency", "out")
+TITLES = {"in": "Jalan berlubang", "agency": "Lampu jalan mati", "out": "Lampu lalu lintas mati"}
+CATEGORIES = {"in": "JALAN_RUSAK", "agency": "PJU", "out": "APILL_RAMBU"}
 
 
 def _complaint(api: Api, scope: str, visibility: str = "public") -> dict[str, Any]:
@@ -67,9 +89,9 @@ def _complaint(api: Api, scope: str, visibility: str = "public") -> dict[str, An
     request = IntakeRequest.model_validate(
         {
             "channel": "web",
-            "title": "Lampu lalu lintas mati" if scope == "out" else "Jalan berlubang",
+            "title": TITLES[scope],
             "description": "Sudah seminggu.",
-            "category_code": "APILL_RAMBU" if scope == "out" else "JALAN_RUSAK",
+            "category_code": CATEGORIES[scope],
             "visibility": visibility,
             "reporter": {"name": "Pak Budi", "phone": "081234567890"},
         }
@@ -92,6 +114,8 @@ def _complaint(api: Api, scope: str, visibility: str = "public") -> dict[str, An
             "dpuprpkp.jalan",
             "field.dpuprpkp",
         )
+    if scope == "agency":
+        assert (data["agency_id"], data["desk_id"], data["assignee_id"]) == ("dpuprpkp", "dpuprpkp.pju", None)
     return data
 
 
@@ -153,8 +177,8 @@ CALLS: dict[str, Callable[[Api, str, dict[str, Any]], int | bool]] = {
 READ_ONLY = {"read", "history", "listed", "in_feed", "reporter_public", "reporter_anonim", "reporter_rahasia"}
 
 
-def test_the_matrix_covers_every_endpoint_in_both_scopes() -> None:
-    assert {(endpoint, scope) for endpoint in CALLS for scope in ("in", "out")} == set(MATRIX)
+def test_the_matrix_covers_every_endpoint_in_every_scope() -> None:
+    assert {(endpoint, scope) for endpoint in CALLS for scope in SCOPES} == set(MATRIX)
     assert all(len(row) == len(USERS) for row in MATRIX.values())
 
 
