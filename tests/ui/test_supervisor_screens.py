@@ -152,6 +152,26 @@ def test_fuzzy_ranking_puts_the_closest_name_first_and_lists_everything_without_
     assert ranked(targets, "zzzzqqq") == []
 
 
+def test_a_desk_ranks_before_a_person_who_only_matches_through_the_desks_they_sit_at() -> None:
+    from sambat_tui.services.supervision import Target
+
+    # Shaped as SupervisionService.targets makes them: a person's detail lists their desk ids, so the
+    # head of the agency (on every desk) matches "pju" exactly as well as the PJU desk does.
+    desk = Target("desk", "dpuprpkp.pju", "UPT Penerangan Jalan Umum", "dpuprpkp", "DPUPRPKP")
+    south = Target("desk", "dpuprpkp.upt-selatan", "UPT Pemeliharaan Wilayah Selatan", "dpuprpkp", "DPUPRPKP")
+    head = Target(
+        "person",
+        "supervisor.dpuprpkp",
+        "Kepala Bidang DPUPRPKP",
+        "dpuprpkp",
+        "DPUPRPKP dpuprpkp.jalan, dpuprpkp.pju, dpuprpkp.upt-selatan",
+    )
+    targets = (head, desk, south)
+    assert ranked(targets, "pju")[0] == desk
+    assert ranked(targets, "selatan")[0] == south
+    assert ranked(targets, "kepala")[0] == head
+
+
 async def test_hostile_directory_names_are_drawn_as_text() -> None:
     session, supervision = _session(Role.SUPERVISOR)
     from sambat_tui.services.supervision import Target

@@ -36,14 +36,19 @@ def ranked(targets: tuple[Target, ...], query: str) -> list[Target]:
     query = query.strip()
     if not query:
         return sorted(targets, key=lambda x: (_KIND_ORDER.get(x.kind, 3), x.label.casefold(), x.id))
-    # Each word of the query matches on its own ("dlh kbrsh"), anywhere in the name, id or detail.
+    # Each word of the query matches on its own ("dlh kbrsh"), anywhere in the name, id or detail. A match
+    # on the name or id ranks first: a person's detail lists the desks they sit at, and the head of an
+    # agency sits at every desk, so "pju" must not put them above the PJU desk itself.
     matchers = [Matcher(word) for word in query.split()]
     scored = []
     for target in targets:
         scores = [m.match(target.search_text) for m in matchers]
         if all(score > 0 for score in scores):
-            scored.append((sum(scores), target))
-    return [x for _, x in sorted(scored, key=lambda p: (-p[0], p[1].label, p[1].id))]
+            own = [m.match(f"{target.label} {target.id}") for m in matchers]
+            by_name = sum(own) if all(score > 0 for score in own) else 0.0
+            scored.append((by_name, sum(scores), target))
+    scored.sort(key=lambda p: (-p[0], -p[1], _KIND_ORDER.get(p[2].kind, 3), p[2].label, p[2].id))
+    return [x for _, _, x in scored]
 
 
 class DisposeDialog(PickWithReason[Moved]):
