@@ -12,6 +12,7 @@ from sambat_tui.services.inbox import Sort
 from sambat_tui.ui.dialogs.dispose import DisposeDialog, ranked
 from sambat_tui.ui.dialogs.reason import ReasonDialog
 from sambat_tui.ui.dialogs.visibility import VisibilityDialog
+from sambat_tui.ui.i18n import t
 from sambat_tui.ui.screens.complaint import ComplaintScreen
 from sambat_tui.ui.screens.dashboard import DashboardScreen
 from sambat_tui.ui.screens.duplicates import DuplicatesScreen
@@ -228,6 +229,33 @@ async def test_escalations_oldest_first_then_overdue_and_enter_opens_either() ->
         await r.press("tab", "j", "j", "enter")
         assert isinstance(r.app.screen, ComplaintScreen)
         assert r.app.screen.complaint_id == overdue[2].id
+
+
+async def test_the_two_escalations_of_one_complaint_differ_on_an_80_column_screen() -> None:
+    from dataclasses import replace
+
+    session, supervision = _session(Role.SUPERVISOR)
+    # The job escalates the first-response and the resolve deadline of one complaint at the same minute.
+    first = supervision.escalations()[0]
+    pair = (
+        replace(first, rule_id="sla.response", reason="Batas waktu tanggapan pertama terlewati"),
+        replace(first, rule_id="sla.resolve", reason="Batas waktu penyelesaian terlewati"),
+    )
+    supervision.escalations = lambda limit=500: pair  # type: ignore[method-assign]
+    async with running(session, size=(80, 24)) as r:
+        await r.press("E")
+        table = r.app.screen.query_one("#escalations", DataTable)
+
+        def visible(row: int) -> str:
+            # The cells as drawn from the left edge, cut where an 80-column terminal ends.
+            cells = [
+                str(cell).ljust(column.get_render_width(table))
+                for cell, column in zip(table.get_row_at(row), table.ordered_columns, strict=True)
+            ]
+            return "".join(cells)[:78]
+
+        assert visible(0) != visible(1)
+        assert t("field.sla_response") in visible(0) and t("field.sla_resolve") in visible(1)
 
 
 async def test_dashboard_charts_and_csv_export(tmp_path: Path) -> None:

@@ -23,6 +23,17 @@ if TYPE_CHECKING:
 OVERDUE_TAB = "semua"
 OVERDUE_QUERY = "overdue"
 OVERDUE_SHOWN = 200
+DEADLINE_FIELDS = {
+    "sla.verify": "field.sla_verify",
+    "sla.response": "field.sla_response",
+    "sla.resolve": "field.sla_resolve",
+}
+"""The job's rule id of an escalation -> the deadline's name, as the complaint screen's SLA clocks call it."""
+
+
+def deadline_label(rule_id: str | None) -> str:
+    key = DEADLINE_FIELDS.get(rule_id or "")
+    return t(key) if key is not None else one_line(rule_id or "-", 20)
 
 
 class EscalationsScreen(SupervisionView):
@@ -50,7 +61,9 @@ class EscalationsScreen(SupervisionView):
         table: DataTable[object] = self.query_one("#escalations", DataTable)
         keep = table.cursor_row
         table.clear(columns=True)
-        for key in ("escalated", "ref", "level", "status", "desk", "assignee", "reason", "title"):
+        # Which deadline comes right after the reference: the job escalates the first response and the
+        # resolve deadline of one complaint at the same minute, and the two rows must differ on 80 columns.
+        for key in ("escalated", "ref", "deadline", "level", "status", "desk", "assignee", "reason", "title"):
             table.add_column(t(f"escalations.col.{key}"), key=key)
         for row in self.rows:
             table.add_row(
@@ -59,13 +72,15 @@ class EscalationsScreen(SupervisionView):
                     style=self.style("alert"),
                 ),
                 Text(one_line(row.public_ref, 24)),
+                Text(deadline_label(row.rule_id)),
                 Text(str(row.level), justify="right"),
                 Text(label(row.status)),
                 Text(one_line(row.desk_id or "-", 30)),
                 Text(one_line(row.assignee_id or "-", 30)),
                 Text(one_line(row.reason, 60)),
                 Text(one_line(row.title, 60)),
-                key=f"{row.complaint_id}:{row.escalated_at.isoformat()}",
+                # No key of our own: the job escalates two deadlines of one complaint in one run, at the same
+                # instant, so complaint and time do not name a row (DataTable raised DuplicateKey on them).
             )
         if self.rows:
             table.move_cursor(row=min(keep, len(self.rows) - 1))
