@@ -370,3 +370,30 @@ async def test_an_operator_opens_no_duplicates_view() -> None:
     async with running(session) as r:
         await r.press("u")
         assert isinstance(r.app.screen, InboxScreen)
+
+
+async def test_chart_labels_cut_at_80_columns_still_tell_the_desks_apart() -> None:
+    from textual.app import App, ComposeResult
+
+    from sambat_tui.ui.widgets.bar_chart import BarRow
+
+    names = (
+        "UPT Pemeliharaan Wilayah Selatan (Sukun dan Kedungkandang)",
+        "UPT Pemeliharaan Wilayah Utara (Blimbing dan Lowokwaru)",
+        "Bidang Bina Marga",
+    )
+
+    class Chart(App[None]):
+        def compose(self) -> ComposeResult:
+            yield BarChart(tuple(BarRow(name, 3.0, "3 (n=9)") for name in names))
+
+    # On an 80-column terminal the dashboard leaves its charts 76 cells (padding and the scrollbar).
+    async with Chart().run_test(size=(76, 24)) as pilot:
+        await pilot.pause()
+        chart = pilot.app.query_one(BarChart)
+        lines = str(chart.render()).splitlines()
+        width = chart.size.width // 3  # the label column: a third of a narrow chart
+        labels = [line[:width] for line in lines]
+        assert len(set(labels)) == len(names), labels
+        assert labels[2].rstrip() == "Bidang Bina Marga"  # a label that fits is left whole
+        assert all(label.endswith(")") for label in labels[:2])  # a cut one keeps its end

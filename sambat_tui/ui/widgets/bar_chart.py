@@ -23,6 +23,23 @@ EIGHTHS = " ▏▎▍▌▋▊▉"
 TRACK = "░"
 
 
+def fit_label(label: str, width: int) -> str:
+    """``label`` as exactly ``width`` cells: padded when it fits, else cut in the middle (``UPT Pemel…
+    Lowokwaru)``). Names in one chart often share a long start ("UPT Pemeliharaan Wilayah Selatan ...",
+    "... Utara ..."), so a cut end would draw two rows with the same label at 80 columns."""
+    if width <= 0:
+        return ""
+    if cell_len(label) <= width:
+        return set_cell_size(label, width)
+    head = set_cell_size(label, (width - 1) // 2)
+    room, tail = width - 1 - cell_len(head), ""
+    for char in reversed(label):
+        if cell_len(char + tail) > room:
+            break
+        tail = char + tail
+    return set_cell_size(head + "…" + tail, width)
+
+
 @dataclass(frozen=True)
 class BarRow:
     label: str
@@ -105,7 +122,7 @@ class BarChart(Widget):
         for index, row in enumerate(self.rows):
             if index:
                 text.append("\n")
-            text.append(set_cell_size(one_line(row.label, 200), label_width) + " ", style["label"])
+            text.append(fit_label(one_line(row.label, 200), label_width) + " ", style["label"])
             whole_bar, whole_cells = bar_cells(row.value, top, bar_width)
             # The alert part in whole cells, so the two colours meet without a half-empty cell between them.
             alert_cells = (
