@@ -8,7 +8,7 @@ Everything a citizen, an agency or the database wrote is untrusted: it is passed
 ``text_safety.neutralise`` (control characters, escape sequences, bidi tricks) and then HTML-escaped, and the
 Content-Security-Policy allows nothing but this page's own stylesheet, so even a mistake here could not run a
 script. An unknown reference and a ``rahasia`` complaint get the same 404 page: the page never tells whether
-a hidden complaint exists.
+a hidden complaint exists. HEAD is answered like GET, without the body.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from fastapi.responses import Response
 
 from sambat_tui.central import storage_open311 as sql
 from sambat_tui.central.context import Context
+from sambat_tui.central.http_head import GET_AND_HEAD, answer_for
 from sambat_tui.central.open311.public import (
     STATUS_MEANINGS,
     PublicEntry,
@@ -264,9 +265,13 @@ def _context(request: Request) -> Context:
     return context
 
 
-@router.get("/lacak", include_in_schema=False)
+@router.api_route("/lacak", methods=GET_AND_HEAD, include_in_schema=False)
 def lookup(request: Request) -> Response:
     """The form; with ``?ref=`` it sends the browser on to that report's page."""
+    return answer_for(request, _lookup(request))
+
+
+def _lookup(request: Request) -> Response:
     lang = _lang(request)
     words = _WORDS[lang]
     typed = request.query_params.get("ref", "")
@@ -281,14 +286,18 @@ def lookup(request: Request) -> Response:
     return _page(lang, html.escape(words["track"]), body, switch_href=_switch("/lacak", lang), status=200)
 
 
-@router.get("/lacak/{ref:path}", include_in_schema=False)
+@router.api_route("/lacak/{ref:path}", methods=GET_AND_HEAD, include_in_schema=False)
 def track(request: Request, ref: str) -> Response:
+    return answer_for(request, _track(request, ref))
+
+
+def _track(request: Request, ref: str) -> Response:
     lang = _lang(request)
     words = _WORDS[lang]
     context = _context(request)
     wanted = normalise_ref(ref)
     if not wanted.strip("/"):
-        return lookup(request)  # /lacak/ is the form, like /lacak
+        return _lookup(request)  # /lacak/ is the form, like /lacak
     snapshot: Snapshot | None = None
     if _REF.fullmatch(wanted):
         with context.storage.read() as tx:

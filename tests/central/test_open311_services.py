@@ -141,10 +141,10 @@ def test_an_unknown_resource_is_a_404_in_the_format_asked(api: Api) -> None:
 def test_a_method_a_resource_lacks_is_a_405_with_allow(api: Api) -> None:
     response = api.client.put(f"{BASE}/requests.json")
     assert_json_errors(response, 405)
-    assert response.headers["allow"] == "GET, POST"
+    assert response.headers["allow"] == "GET, HEAD, POST"
     response = api.client.delete(f"{BASE}/services.xml")
     assert_xml_errors(response, 405)
-    assert response.headers["allow"] == "GET"
+    assert response.headers["allow"] == "GET, HEAD"
 
 
 def test_answers_may_be_cached_briefly_and_read_by_any_page(api: Api) -> None:

@@ -92,3 +92,10 @@ def test_a_complaint_filed_through_open311_reaches_the_desk_and_its_answer_comes
         # The reporter's email reached the server but is never shown to the public.
         for body in (posted.text, page.text, english.text, str(request), str(updates)):
             assert "rina@contoh.id" not in body and "Rina" not in body
+
+        # A real server answers HEAD like GET, without the body (a link checker or a cache asks this way).
+        for path in (f"/lacak/{ref}", f"/open311/v2/requests/{ref}.json", "/open311/v2/services.xml"):
+            got, head = citizen.get(path), citizen.head(path)
+            assert head.status_code == got.status_code == 200 and head.content == b""
+            assert head.headers["content-length"] == str(len(got.content))
+            assert head.headers["content-type"] == got.headers["content-type"]

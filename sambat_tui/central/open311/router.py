@@ -3,7 +3,8 @@
 A path without a format answers XML, the spec's required format. Every route reads its arguments itself
 (``params.ParamReader``), so that an empty optional argument counts as absent and every error comes back in
 the GeoReport error format, never as FastAPI's own validation answer. Any path below ``/open311/v2/`` that is
-not a resource answers a GeoReport 404 (or 405 for a method a resource does not have).
+not a resource answers a GeoReport 404 (or 405 for a method a resource does not have). Every GET resource
+also answers HEAD, with the same status and headers and no body.
 
 Extensions beyond the spec: ``page``/``page_size``, ``updated_after``/``updated_before`` and
 ``extensions=true`` on GET requests (Chicago, Boston and others), and mySociety's GET
@@ -29,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sambat_tui.central import storage_open311 as sql
 from sambat_tui.central.context import Context
+from sambat_tui.central.http_head import answer_for
 from sambat_tui.central.open311 import openapi
 from sambat_tui.central.open311.documents import Format, Json, render
 from sambat_tui.central.open311.errors import (
@@ -118,6 +120,9 @@ def _guarded(endpoint: Endpoint) -> Callable[[Request], Response]:
 
     # Not functools.wraps: FastAPI would read the endpoint's own signature through __wrapped__.
     def run(request: Request) -> Response:
+        return answer_for(request, _run(request))
+
+    def _run(request: Request) -> Response:
         fmt = Format.XML
         try:
             fmt = _format(request)
@@ -157,6 +162,14 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
                 summary=(endpoint.__doc__ or "").strip() or None,
                 responses=openapi.responses(answer, statuses=statuses),
                 openapi_extra=openapi.parameters(path, *query),
+            )
+            # HEAD as a route of its own, out of the schema: one operation per method would repeat its id.
+            router.add_api_route(
+                path,
+                _guarded(endpoint),
+                methods=["HEAD"],
+                include_in_schema=False,
+                name=f"{endpoint.__name__}{n}h",
             )
 
     def discovery(request: Request, fmt: Format) -> Response:
@@ -336,7 +349,8 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
         path = request.url.path
         known = any(pattern.match(path) for pattern in resources)
         if known:
-            allowed = "GET, POST" if path.rstrip("/").split("/")[-1].split(".")[0] == "requests" else "GET"
+            requests = path.rstrip("/").split("/")[-1].split(".")[0] == "requests"
+            allowed = "GET, HEAD, POST" if requests else "GET, HEAD"
             error = Open311Error(
                 METHOD_NOT_ALLOWED,
                 f"metode {request.method} tidak diizinkan di sini / method {request.method} not allowed here",
@@ -348,7 +362,7 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
             )
         tail = path.rsplit("/", 1)[-1]
         error.format = Format.JSON if tail.lower().endswith(".json") else Format.XML
-        return error_response(error)
+        return answer_for(request, error_response(error))
 
     router.add_api_route(
         "/{rest:path}",
