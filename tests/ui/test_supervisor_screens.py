@@ -23,6 +23,7 @@ from sambat_tui.ui.screens.triage import TriageScreen
 from sambat_tui.ui.screens.workload import WorkloadScreen
 from sambat_tui.ui.widgets.bar_chart import BarChart
 from sambat_tui.ui.widgets.key_bar import KeyBar
+from sambat_tui.ui.widgets.tabs_bar import TabsBar
 from tests.ui.fakes import FakeSession, make_records
 from tests.ui.harness import Running, running
 from tests.ui.supervision_fakes import FakeSupervision, FakeSupervisorActions, install
@@ -397,3 +398,15 @@ async def test_chart_labels_cut_at_80_columns_still_tell_the_desks_apart() -> No
         assert len(set(labels)) == len(names), labels
         assert labels[2].rstrip() == "Bidang Bina Marga"  # a label that fits is left whole
         assert all(label.endswith(")") for label in labels[:2])  # a cut one keeps its end
+
+
+async def test_the_filter_a_workload_row_opens_stays_shown_on_the_first_tab_at_80_columns() -> None:
+    session, _ = _session(Role.SUPERVISOR)
+    async with running(session, size=(80, 24)) as r:
+        await r.press("W", "enter")  # the first desk's open items, in the inbox
+        inbox = r.app.screen
+        assert isinstance(inbox, InboxScreen) and inbox.query_text
+        await r.press("1")  # the first tab: the tabs alone nearly fill 80 columns
+        line = str(inbox.query_one(TabsBar).render())
+        assert len(line) <= 80 and line.startswith(" Baru")
+        assert t("search.active", query="") in line, line  # the filter is still there, and says so

@@ -17,6 +17,9 @@ from sambat_tui.ui.i18n import current, t
 if TYPE_CHECKING:
     from sambat_tui.ui.ports import Tab
 
+_SEPARATOR = " · "
+"""Between the parts of the info at the right end (marks, search, sort); the sort alone is one part."""
+
 
 def tab_label(tab: Tab) -> str:
     translator = current()
@@ -68,12 +71,21 @@ class TabsBar(Widget):
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         if start:
             line.append("‹")
-        for piece in pieces[start:]:
+        active_end = line.cell_len
+        for index, piece in enumerate(pieces[start:], start):
             line.append_text(piece)
+            if index == self.active:
+                active_end = line.cell_len
             line.append("│" if piece is not pieces[-1] else "")
         room = width - line.cell_len - info.cell_len
         if info and room >= 1:
             line.append(" " * room)
+            line.append_text(info)
+        elif info and _SEPARATOR in self.info and width - info.cell_len - 2 >= active_end:
+            # Marks or a search are in force (the sort alone is one part): the tabs after the active one
+            # give way, because what a bulk key acts on must stay in sight (the first tab cannot scroll).
+            line.truncate(width - info.cell_len - 2)
+            line.append("› ")
             line.append_text(info)
         elif line.cell_len > width:
             line.truncate(width - 1)
@@ -87,4 +99,4 @@ def sort_info(sort_key: str, descending: bool, query: str, marked: int) -> str:
         parts.insert(0, t("search.active", query=one_line(query, 30)))
     if marked:
         parts.insert(0, t("list.marked", n=marked))
-    return " · ".join(parts) + " "
+    return _SEPARATOR.join(parts) + " "
