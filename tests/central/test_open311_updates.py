@@ -106,3 +106,23 @@ def test_updates_of_some_requests_only(api: Api) -> None:
     body = json_of(Partner(api).get("/servicerequestupdates.json", service_request_id=second["public_ref"]))
     assert [u["service_request_id"] for u in body] == [second["public_ref"]]
     assert first["public_ref"] not in str(body)
+
+
+def test_at_most_1000_requests_at_once_like_get_requests(api: Api) -> None:
+    """The same cap on service_request_id as GET requests: past it, a clear 400 in the format asked."""
+    complaint = api.new_complaint()
+    assert api.act(complaint, "start", "operator.dpuprpkp").status_code == 200
+    partner = Partner(api)
+    ref = complaint["public_ref"]
+    others = [f"MLG-2026-{n:06d}" for n in range(900_000, 900_999)]
+    allowed = json_of(partner.get("/servicerequestupdates.json", service_request_id=",".join([ref, *others])))
+    assert {u["service_request_id"] for u in allowed} == {ref}
+    too_many = ",".join([ref, *others, "MLG-2026-999999"])
+    for path in ("/servicerequestupdates.json", "/requests.json"):
+        [message] = assert_json_errors(partner.get(path, service_request_id=too_many), 400)
+        assert "service_request_id" in message and "1000" in message
+    [message] = assert_xml_errors(partner.get("/servicerequestupdates.xml", service_request_id=too_many), 400)
+    assert "1000" in message
+    # Repeating the parameter counts every id sent, as a comma-delimited list does.
+    repeated = partner.get("/servicerequestupdates.json", service_request_id=too_many.split(","))
+    assert_json_errors(repeated, 400)

@@ -177,7 +177,11 @@ def parameters(path: str, *query: dict[str, Any]) -> dict[str, Any]:
 
 
 REQUESTS_QUERY = (
-    _parameter("service_request_id", "query", "comma-delimited references; overrides every other argument"),
+    _parameter(
+        "service_request_id",
+        "query",
+        "comma-delimited references, at most 1000; overrides every other argument",
+    ),
     _parameter("service_code", "query", "comma-delimited service codes"),
     _parameter("start_date", "query", "W3C date-time; with end_date at most 90 days apart"),
     _parameter("end_date", "query", "W3C date-time"),
@@ -192,7 +196,7 @@ ONE_QUERY = (_parameter("extensions", "query", "extension: true adds notes[] and
 UPDATES_QUERY = (
     _parameter("start_date", "query", "W3C date-time (default: 90 days before end_date)"),
     _parameter("end_date", "query", "W3C date-time (default: now)"),
-    _parameter("service_request_id", "query", "comma-delimited references"),
+    _parameter("service_request_id", "query", "comma-delimited references, at most 1000"),
     _parameter("api_key", "query", "accepted and ignored (FixMyStreet sends it)"),
     _PAGE,
     _PAGE_SIZE,

@@ -61,6 +61,7 @@ MAX_PAGE_SIZE = 1000
 """The spec's default limit ("first 1000 requests"), and the largest page_size."""
 MAX_PAGE = 100_000
 MAX_IDS = 1000
+"""The most service_request_id values one GET requests or servicerequestupdates takes."""
 MAX_BODY = 64 * 1024
 """A POST body larger than this is refused: a description is at most 4,000 characters."""
 _STATUS_GROUPS: dict[str, tuple[Status, ...]] = {
@@ -269,7 +270,7 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
         reader = ParamReader(request.query_params.multi_items())
         now = context.now()
         start, end = reader.moment("start_date"), reader.moment("end_date")
-        refs = reader.texts("service_request_id")
+        refs = _refs(reader)
         page, size = _paging(reader)
         reader.check()
         if start is not None and end is not None and end < start:
@@ -380,11 +381,17 @@ def _paging(reader: ParamReader) -> tuple[int, int]:
     return page, size
 
 
-def _requests_query(reader: ParamReader, now: datetime) -> sql.PublicQuery:
-    page, size = _paging(reader)
+def _refs(reader: ParamReader) -> tuple[str, ...]:
+    """The service_request_id values asked for; past ``MAX_IDS`` of them, a problem for the 400."""
     refs = reader.texts("service_request_id")
     if len(refs) > MAX_IDS:
         reader.problem(f"service_request_id: paling banyak {MAX_IDS} / at most {MAX_IDS} ids")
+    return refs
+
+
+def _requests_query(reader: ParamReader, now: datetime) -> sql.PublicQuery:
+    page, size = _paging(reader)
+    refs = _refs(reader)
     if refs:
         # "This overrides all other arguments."
         return sql.PublicQuery(limit=MAX_IDS, refs=tuple(r.upper() for r in refs))
