@@ -11,7 +11,7 @@ import sambat_tui
 from sambat_tui.central.bootstrap import ensure_initialised
 from sambat_tui.central.context import Context, Settings
 from sambat_tui.central.jobs import JobRunner
-from sambat_tui.central.open311 import install_open311
+from sambat_tui.central.open311 import Open311Config, install_open311
 from sambat_tui.central.problems import document_problems, install_problem_handlers
 from sambat_tui.central.routes import acts, changes, complaints, directory, supervision
 from sambat_tui.central.tracking import router as tracking_router
@@ -32,6 +32,7 @@ def create_app(settings: Settings) -> FastAPI:
             context.now(),
             coordinator_agency_id=settings.coordinator_agency_id,
             with_standard_users=settings.standard_users,
+            update_reference=settings.reference_from_files,
         )
     except BaseException:
         context.storage.close()
@@ -61,7 +62,8 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (directory, changes, complaints, acts, supervision):
         app.include_router(module.router)
     # For citizens and partner apps: the Open311 GeoReport v2 facade and the /lacak tracking page.
-    install_open311(app)
+    attributes = settings.attributes
+    install_open311(app, Open311Config(catalogue=attributes) if attributes is not None else None)
     app.include_router(tracking_router)
     document_problems(app)
     return app

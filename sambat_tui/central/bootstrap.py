@@ -114,15 +114,17 @@ def ensure_initialised(
     *,
     coordinator_agency_id: str,
     with_standard_users: bool = True,
+    update_reference: bool = False,
 ) -> bool:
     """Load the reference data into an empty database, and the standard users where there are no users.
 
-    Returns whether anything was written. A database that has agencies is left as it is: from then on the
-    database, not the shipped files, is the reference.
+    Returns whether anything was written. A database that has agencies is left as it is (from then on the
+    database, not the shipped files, is the reference) unless ``update_reference``: a city's own tables then
+    add and change rows at each start, which reach the clients through the change feed.
     """
     with storage.write(now) as tx:
         wrote = False
-        if not tx.agencies():
+        if update_reference or not tx.agencies():
             wrote = load_reference(tx, reference) > 0
         if with_standard_users and not tx.users():
             wrote = bool(create_standard_users(tx, coordinator_agency_id)) or wrote

@@ -2,7 +2,9 @@
 
 Every command takes ``--data-dir`` (default: the platform's user data directory for "sambat-central"); each
 one migrates the database first, and all but ``migrate`` load the reference data and the standard users into
-a database that has none.
+a database that has none. Those also take ``--city-dir`` (or ``SAMBAT_CITY_DIR``): the city's own data files
+(``central.city``), all read and checked before the database is opened; ``city init DIR`` copies the shipped
+ones there to edit.
 """
 
 from __future__ import annotations
@@ -19,7 +21,16 @@ from platformdirs import user_data_dir
 
 from sambat_tui.central.auth import new_token, token_hash
 from sambat_tui.central.bootstrap import ensure_initialised
-from sambat_tui.central.context import Settings, utc_now
+from sambat_tui.central.city import (
+    CITY_FILES,
+    ENV_VAR,
+    City,
+    CityDataError,
+    city_dir_from,
+    init_city,
+    load_city,
+)
+from sambat_tui.central.context import utc_now
 from sambat_tui.central.open311.keys import add_apikey_commands
 from sambat_tui.central.storage import Storage, StorageError
 
@@ -41,15 +52,32 @@ def _default_data_dir() -> Path:
     return Path(user_data_dir("sambat-central"))
 
 
-def _open(data_dir: Path, *, initialise: bool = True) -> Storage:
+def load_city_of(args: argparse.Namespace) -> City:
+    """The city data a command runs with: ``--city-dir``, else ``SAMBAT_CITY_DIR``, else the shipped files.
+
+    Unusable data raises ``CityDataError`` (``main`` answers it with exit code 2); a data-looking file the
+    directory holds that is not a city file is only warned about.
+    """
+    city = load_city(city_dir_from(args.city_dir))
+    for name in city.ignored:
+        _err(f"warning: {city.directory}/{name} is not a city file and is ignored ({', '.join(CITY_FILES)})")
+    return city
+
+
+def _open(args: argparse.Namespace, *, initialise: bool = True) -> Storage:
+    city = load_city_of(args) if initialise else None
     # A side process: the running server (if any) does the checkpoints.
-    storage = Storage.open(data_dir, auto_checkpoint=False)
+    storage = Storage.open(args.data_dir, auto_checkpoint=False)
     try:
         storage.migrate()
-        if initialise:
-            settings = Settings(data_dir=data_dir, router=None)
+        if city is not None:
+            settings = city.settings(args.data_dir)
             ensure_initialised(
-                storage, settings.reference, utc_now(), coordinator_agency_id=settings.coordinator_agency_id
+                storage,
+                settings.reference,
+                utc_now(),
+                coordinator_agency_id=settings.coordinator_agency_id,
+                update_reference=settings.reference_from_files,
             )
     except BaseException:
         storage.close()
@@ -62,7 +90,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from sambat_tui.central.app import create_app
 
-    settings = Settings(data_dir=args.data_dir, job_interval_seconds=args.job_interval)
+    settings = load_city_of(args).settings(args.data_dir, job_interval_seconds=args.job_interval)
     app = create_app(settings)
     _err(f"data in {args.data_dir}, listening on http://{args.host}:{args.port}")
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
@@ -70,7 +98,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _token_create(args: argparse.Namespace) -> int:
-    storage = _open(args.data_dir)
+    storage = _open(args)
     try:
         with storage.read() as tx:
             user = tx.user(args.user)
@@ -87,7 +115,7 @@ def _token_create(args: argparse.Namespace) -> int:
 
 
 def _token_revoke(args: argparse.Namespace) -> int:
-    storage = _open(args.data_dir)
+    storage = _open(args)
     try:
         with storage.read() as tx:
             known = tx.user(args.user) is not None
@@ -103,7 +131,7 @@ def _token_revoke(args: argparse.Namespace) -> int:
 
 
 def _users(args: argparse.Namespace) -> int:
-    storage = _open(args.data_dir)
+    storage = _open(args)
     try:
         with storage.read() as tx:
             users = tx.users()
@@ -119,12 +147,19 @@ def _users(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    storage = _open(args.data_dir, initialise=False)
+    storage = _open(args, initialise=False)
     try:
         version = storage.schema_version()
     finally:
         storage.close()
     _err(f"schema at version {version}")
+    return 0
+
+
+def _city_init(args: argparse.Namespace) -> int:
+    written = init_city(args.directory, force=args.force)
+    _err(f"copied {len(written)} city files to {args.directory}; edit them, then start the server with")
+    sys.stderr.write(f"  sambat-central serve --city-dir {args.directory}  (or {ENV_VAR}={args.directory})\n")
     return 0
 
 
@@ -141,10 +176,17 @@ def build_parser() -> argparse.ArgumentParser:
         default=_default_data_dir(),
         help="directory of the database (default: %(default)s)",
     )
+    with_city = argparse.ArgumentParser(add_help=False, parents=[common])
+    with_city.add_argument(
+        "--city-dir",
+        type=Path,
+        default=None,
+        help=f"directory of the city's own data files (default: ${ENV_VAR}); a file it lacks is shipped",
+    )
     parser = argparse.ArgumentParser(prog="sambat-central", description="The SAMBAT central API server.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", parents=[common], help="run the API server")
+    serve = commands.add_parser("serve", parents=[with_city], help="run the API server")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8080, help="port to listen on (default: %(default)s)")
     serve.add_argument(
@@ -157,14 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     token = commands.add_parser("token", help="manage bearer tokens")
     token_commands = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
-    create = token_commands.add_parser("create", parents=[common], help="print a new token for a user")
+    create = token_commands.add_parser("create", parents=[with_city], help="print a new token for a user")
     create.add_argument("--user", required=True, help="user id, e.g. operator.dpuprpkp")
     create.set_defaults(run=_token_create)
-    revoke = token_commands.add_parser("revoke", parents=[common], help="revoke every token of a user")
+    revoke = token_commands.add_parser("revoke", parents=[with_city], help="revoke every token of a user")
     revoke.add_argument("--user", required=True, help="user id")
     revoke.set_defaults(run=_token_revoke)
 
-    users = commands.add_parser("users", parents=[common], help="list the users")
+    users = commands.add_parser("users", parents=[with_city], help="list the users")
     users.set_defaults(run=_users)
 
     migrate = commands.add_parser("migrate", parents=[common], help="bring the database schema up to date")
@@ -173,7 +215,16 @@ def build_parser() -> argparse.ArgumentParser:
     # Api keys of Open311 partner apps: `apikey create --name APP` prints a key, `apikey revoke --name APP`.
     add_apikey_commands(commands, common)
 
-    seed = commands.add_parser("seed", parents=[common], help="fill the database with realistic data")
+    city = commands.add_parser("city", help="the city's own data files")
+    city_commands = city.add_subparsers(dest="city_command", required=True, metavar="ACTION")
+    init = city_commands.add_parser(
+        "init", help="copy the shipped data files into DIR to edit (routing rules, holidays, SLA, ...)"
+    )
+    init.add_argument("directory", type=Path, metavar="DIR")
+    init.add_argument("--force", action="store_true", help="overwrite the city files DIR already holds")
+    init.set_defaults(run=_city_init)
+
+    seed = commands.add_parser("seed", parents=[with_city], help="fill the database with realistic data")
     if importlib.util.find_spec(SEED_MODULE) is not None:
         seeder = importlib.import_module(SEED_MODULE)
         seeder.configure_parser(seed)
@@ -190,6 +241,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         code: int = args.run(args)
+    except CityDataError as error:
+        _err(f"city data: {error}")
+        return EXIT_USAGE
     except StorageError as error:
         _err(f"{error}")
         return 1

@@ -14,6 +14,7 @@ from sambat_tui.domain.reference import Reference, load_reference
 from sambat_tui.domain.sla import SlaPolicy
 
 if TYPE_CHECKING:
+    from sambat_tui.central.open311.services import AttributeCatalogue
     from sambat_tui.domain.routing import Router
 
 Clock = Callable[[], datetime]
@@ -34,6 +35,12 @@ class Settings:
     """None: ``Router.load(reference=reference)`` with the shipped rules."""
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar.load)
     policy: SlaPolicy = field(default_factory=SlaPolicy.load)
+    attributes: AttributeCatalogue | None = None
+    """The Open311 attributes of each category; None: the shipped ``category_attributes.toml``."""
+    reference_from_files: bool = False
+    """True when a city's own agency, desk or category tables are given: each start then brings their added
+    and changed rows into the database (a row a file no longer lists stays). False: the database, once it
+    has agencies, is the reference."""
     coordinator_agency_id: str = "diskominfo"
     """Where a ``return`` disposition lands: the coordinator's triage."""
     standard_users: bool = True

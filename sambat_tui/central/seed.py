@@ -73,6 +73,7 @@ from sambat_tui.domain.reference import Kelurahan, Reference, load_reference
 from sambat_tui.domain.sla import SlaDeadlines, SlaPolicy, deadlines_for
 
 if TYPE_CHECKING:
+    from sambat_tui.central.city import City
     from sambat_tui.domain.routing import RouteDecision, Router
 
 CHUNK_SIZE = 1000
@@ -722,10 +723,18 @@ class _StderrProgress:
 
 
 def run(args: argparse.Namespace) -> int:
-    return run_seed_command(args.data_dir, args.complaints, args.seed, now=args.now)
+    # Here, not at the top: the chunk-making worker processes import this module and need none of it.
+    from sambat_tui.central.city import city_dir_from, load_city
+
+    # Read and checked before the database is touched: a broken city file must not leave half a seed.
+    city = load_city(city_dir_from(args.city_dir))
+    return run_seed_command(args.data_dir, args.complaints, args.seed, now=args.now, city=city)
 
 
-def run_seed_command(data_dir: Path, complaints: int, seed_value: int, *, now: datetime | None = None) -> int:
+def run_seed_command(
+    data_dir: Path, complaints: int, seed_value: int, *, now: datetime | None = None, city: City | None = None
+) -> int:
+    """``city``: the city's data (routing rules, holidays, SLA, reference tables); None: the shipped data."""
     storage = Storage.open(data_dir)
     try:
         report = seed(
@@ -734,6 +743,10 @@ def run_seed_command(data_dir: Path, complaints: int, seed_value: int, *, now: d
             seed=seed_value,
             now=now or datetime.now(UTC),
             progress=_StderrProgress(),
+            reference=city.reference if city is not None else None,
+            router=city.router if city is not None else None,
+            calendar=city.calendar if city is not None else None,
+            policy=city.policy if city is not None else None,
         )
     except SeedError as error:
         sys.stderr.write(f"sambat-central: {error}\n")

@@ -1,6 +1,7 @@
 """Reference data shipped with the project: agencies, desks, categories, Malang's kelurahan.
 
-The files under ``domain/data`` are the defaults; a city points ``load_reference`` at its own copies.
+The files under ``domain/data`` are the defaults; a city points ``load_reference`` at a directory holding its
+own copies of some or all of them (a file it does not hold falls back to the shipped one).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from sambat_tui.domain.model import AgencyKind, SlaClass
 
@@ -69,37 +71,170 @@ class Reference:
         return tuple(d for d in self.desks if d.agency_id == agency_id)
 
 
-def _rows(name: str, directory: Path | None) -> Iterator[dict[str, str]]:
-    if directory is not None:
-        text = (directory / name).read_text(encoding="utf-8")
-    else:
+class ReferenceFileError(ValueError):
+    """A reference table a city edited is malformed; the message names the file and, when it can, the line."""
+
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        self.source = source
+        self.line = line
+        self.problem = problem
+        where = f"{source}, line {line}" if line is not None else source
+        super().__init__(f"{where}: {problem}")
+
+
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "agencies.csv": ("id", "name", "short_name", "kind"),
+    "desks.csv": ("id", "agency_id", "name"),
+    "categories.csv": ("code", "name", "group", "agency", "desk", "sla_class"),
+    "kelurahan.csv": ("kecamatan", "kelurahan", "lat", "lon"),
+}
+_OPTIONAL = frozenset({("categories.csv", "desk")})
+"""Cells that may be empty: a category's desk (then the agency's only desk, or none for a referral)."""
+REFERENCE_FILES: tuple[str, ...] = tuple(_COLUMNS)
+
+
+def reference_file(name: str, directory: Path | None) -> Path | None:
+    """The city's copy of a reference file when ``directory`` holds one, else None (the shipped default)."""
+    if directory is None:
+        return None
+    path = directory / name
+    return path if path.is_file() else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    source: str
+    line: int
+    cells: dict[str, str]
+
+    def fail(self, problem: str) -> ReferenceFileError:
+        return ReferenceFileError(self.source, self.line, problem)
+
+    def __getitem__(self, column: str) -> str:
+        return self.cells[column]
+
+
+def _rows(name: str, directory: Path | None) -> Iterator[_Row]:
+    """The rows of a table, each checked for the expected columns and non-empty required cells."""
+    path = reference_file(name, directory)
+    if path is None:
+        source = name
         text = resources.files("sambat_tui.domain").joinpath("data", name).read_text(encoding="utf-8")
-    yield from csv.DictReader(io.StringIO(text))
+    else:
+        source = str(path)
+        try:
+            # utf-8-sig: a spreadsheet program often saves a byte-order mark first.
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ReferenceFileError(source, None, f"not UTF-8 text ({error.reason})") from None
+        except OSError as error:
+            raise ReferenceFileError(source, None, f"cannot be read ({error.strerror})") from None
+    reader = csv.reader(io.StringIO(text))
+    header = [cell.strip() for cell in next(reader, [])]
+    expected = _COLUMNS[name]
+    missing = [c for c in expected if c not in header]
+    if missing:
+        raise ReferenceFileError(
+            source, 1, f"the header lacks {', '.join(missing)}; expected {','.join(expected)}"
+        )
+    for cells in reader:
+        if not cells or all(not cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            raise ReferenceFileError(
+                source, reader.line_num, f"expected {len(header)} fields like the header, found {len(cells)}"
+            )
+        row = _Row(source, reader.line_num, dict(zip(header, (cell.strip() for cell in cells), strict=True)))
+        empty = [c for c in expected if not row[c] and (name, c) not in _OPTIONAL]
+        if empty:
+            raise row.fail(f"{', '.join(empty)} must not be empty")
+        yield row
+
+
+_E = TypeVar("_E", AgencyKind, SlaClass)
+
+
+def _enum(kind: type[_E], row: _Row, column: str) -> _E:
+    try:
+        return kind(row[column])
+    except ValueError:
+        allowed = ", ".join(k.value for k in kind)
+        raise row.fail(f"unknown {column} {row[column]!r}; expected one of {allowed}") from None
+
+
+def _coordinate(row: _Row, column: str, bound: float) -> float:
+    try:
+        value = float(row[column])
+    except ValueError:
+        raise row.fail(f"{column} {row[column]!r} is not a number") from None
+    if not -bound <= value <= bound:
+        raise row.fail(f"{column} {value} is outside -{bound:g}..{bound:g}")
+    return value
+
+
+def _unique(name: str, directory: Path | None, key: str) -> list[_Row]:
+    """The rows of a table whose ``key`` column is unique; a table without rows is an error too."""
+    first: dict[str, int] = {}
+    kept: list[_Row] = []
+    for row in _rows(name, directory):
+        if row[key] in first:
+            raise row.fail(f"{key} {row[key]!r} is listed twice (first on line {first[row[key]]})")
+        first[row[key]] = row.line
+        kept.append(row)
+    if not kept:
+        path = reference_file(name, directory)
+        raise ReferenceFileError(str(path) if path else name, None, "the table has no rows")
+    return kept
 
 
 def load_reference(directory: Path | None = None) -> Reference:
-    """Read the four reference tables; ``directory`` overrides the shipped defaults."""
+    """Read the four reference tables; a table ``directory`` holds overrides the shipped one.
+
+    Each table is checked (columns, values, unique ids) and so is how they refer to each other (a desk's
+    agency, a category's agency and desk); a mistake raises ``ReferenceFileError`` naming file and line.
+    """
     agencies = tuple(
-        Agency(id=r["id"], name=r["name"], short_name=r["short_name"], kind=AgencyKind(r["kind"]))
-        for r in _rows("agencies.csv", directory)
+        Agency(id=r["id"], name=r["name"], short_name=r["short_name"], kind=_enum(AgencyKind, r, "kind"))
+        for r in _unique("agencies.csv", directory, "id")
     )
-    desks = tuple(
-        Desk(id=r["id"], agency_id=r["agency_id"], name=r["name"]) for r in _rows("desks.csv", directory)
-    )
-    categories = tuple(
-        Category(
-            code=r["code"],
-            name=r["name"],
-            group=r["group"],
-            # "external" in the table means "referred outside the city": routing picks the body.
-            default_agency_id=None if r["agency"] == "external" else r["agency"],
-            default_desk_id=r["desk"] or None,
-            sla_class=SlaClass(r["sla_class"]),
+    agency_ids = {a.id for a in agencies}
+    desks: list[Desk] = []
+    for r in _unique("desks.csv", directory, "id"):
+        if r["agency_id"] not in agency_ids:
+            raise r.fail(f"agency_id {r['agency_id']!r} is not in agencies.csv")
+        desks.append(Desk(id=r["id"], agency_id=r["agency_id"], name=r["name"]))
+    desk_agency = {d.id: d.agency_id for d in desks}
+    categories: list[Category] = []
+    for r in _unique("categories.csv", directory, "code"):
+        # "external" in the table means "referred outside the city": routing picks the body.
+        agency_id = None if r["agency"] == "external" else r["agency"]
+        if agency_id is not None and agency_id not in agency_ids:
+            raise r.fail(f"agency {agency_id!r} is not in agencies.csv (nor 'external')")
+        desk_id = r["desk"] or None
+        if desk_id is not None and desk_id not in desk_agency:
+            raise r.fail(f"desk {desk_id!r} is not in desks.csv")
+        if desk_id is not None and desk_agency[desk_id] != agency_id:
+            raise r.fail(f"desk {desk_id!r} belongs to {desk_agency[desk_id]!r}, not to {r['agency']!r}")
+        categories.append(
+            Category(
+                code=r["code"],
+                name=r["name"],
+                group=r["group"],
+                default_agency_id=agency_id,
+                default_desk_id=desk_id,
+                sla_class=_enum(SlaClass, r, "sla_class"),
+            )
         )
-        for r in _rows("categories.csv", directory)
-    )
     kelurahan = tuple(
-        Kelurahan(kecamatan=r["kecamatan"], name=r["kelurahan"], lat=float(r["lat"]), lon=float(r["lon"]))
+        Kelurahan(
+            kecamatan=r["kecamatan"],
+            name=r["kelurahan"],
+            lat=_coordinate(r, "lat", 90.0),
+            lon=_coordinate(r, "lon", 180.0),
+        )
         for r in _rows("kelurahan.csv", directory)
     )
-    return Reference(agencies=agencies, desks=desks, categories=categories, kelurahan=kelurahan)
+    if not kelurahan:
+        path = reference_file("kelurahan.csv", directory)
+        raise ReferenceFileError(str(path) if path else "kelurahan.csv", None, "the table has no rows")
+    return Reference(agencies=agencies, desks=tuple(desks), categories=tuple(categories), kelurahan=kelurahan)

@@ -52,6 +52,8 @@ class CentralServer:
     data_dir: Path
     port: int = field(default_factory=free_port)
     log_path: Path | None = None
+    serve_options: tuple[str, ...] = ()
+    """More options of ``serve`` (``--city-dir DIR``, ``--rate-limit N``)."""
     process: subprocess.Popen[bytes] | None = None
     tokens: dict[str, str] = field(default_factory=dict)
     _clients: dict[str, httpx.Client] = field(default_factory=dict)
@@ -83,6 +85,7 @@ class CentralServer:
             "3600",
             "--log-level",
             "warning",
+            *self.serve_options,
         ]
         with log_path.open("ab") as log:
             self.process = subprocess.Popen(
