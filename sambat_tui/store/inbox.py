@@ -16,15 +16,18 @@ How a page is found (``Page.plan`` says which way was taken):
   kecamatan, visibility, due) sit in those indexes, so rows are filtered from the index alone and the table
   is read only for the rows shown. No temporary B-tree: the merge keeps index order. Words are checked per
   row by a rowid lookup in their match set (``search.hits``: materialised once per search and reused for
-  every page until the full-text index changes).
+  every page until the full-text index changes), or, while no match set exists, on the walked rows
+  themselves a batch at a time (``+probe``, ``search.matching``) for as long as that looks cheaper than
+  making the match set: a word in half the cache fills a page after a hundred rows.
 - ``text`` / ``assignee`` / ``category`` / ``desk``: when the words, or a listed assignee, category or desk,
   match fewer rows than a bound (counted up to that bound first), those rows are read and sorted: at most
   the bound, instead of walking far through the index to fill a page from a rare filter.
 
 Costs: a page costs the rows it shows plus the index entries it skips over; the bounds keep that low for
-rare filters. New words cost their number of matches once (materialising them), later pages of the same
-search nothing more. ``count`` is O(rows of the allowed statuses) for walk plans (an index-only scan) and
-O(bound) otherwise; use it for tab badges, not per key press on a big cache.
+rare filters. New rare words cost their number of matches once (materialising them), later pages of the
+same search nothing more; common words cost the rows walked to fill each page. ``count`` is O(rows of the
+allowed statuses) for walk plans (an index-only scan) and O(bound) otherwise; use it for tab badges, not per
+key press on a big cache.
 """
 
 from __future__ import annotations
@@ -144,7 +147,8 @@ class Page:
     """Where to continue in the direction of travel (after the last row for ``page``, before the first row
     for ``page_before``); None when there is nothing more that way."""
     plan: str = "walk"
-    """How the rows were found: ``walk``, ``text``, ``assignee``, ``category``, ``desk`` or ``empty``."""
+    """How the rows were found: ``walk``, ``text``, ``assignee``, ``category``, ``desk`` or ``empty``; with
+    ``+probe`` when words were checked on the walked rows (``search.matching``) instead of a match set."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +222,21 @@ KEY_FACTOR: Final = 2
 TEXT_BOUND_LIMITS: tuple[int, int] = (64, 20_000)
 KEY_BOUND_LIMITS: tuple[int, int] = (64, 20_000)
 """Floors and ceilings of the bounds (tests set them to force one plan or the other)."""
+
+
+PROBE_COST_RATIO: float = 40.0
+"""Walking a row and checking it against the words (``search.matching``: ~25-35 us at 1M rows, its text
+read from the table) costs about this many match-set entries (~0.65 us each to materialise). Tests set 0
+(always walk) or infinity."""
+PROBE_FIRST_BATCH: int = 64
+PROBE_MIN_WALK: int = 256
+PROBE_MAX_BATCH: int = 2048
+"""Rows walked per check: the first batch; the rows walked before the share of matches is trusted (the
+order of the walk groups similar complaints, so a first batch can say little); the most a batch grows to.
+Tests make them tiny."""
+PROBE_PRIOR: Final = 0.5
+"""Matches assumed when a batch found none: keeps the share above zero, so one empty batch of a rare word
+already says "make the match set"."""
 
 
 def _bound(factor: int, rows: int, limits: tuple[int, int]) -> int:
@@ -399,6 +418,9 @@ class _Plan:
     """walk | text | assignee | category | desk | empty"""
     hits: str | None = None
     """The TEMP table holding the rows the query's words match (search.hits), if it has usable words."""
+    words: str | None = None
+    """The words' FTS5 expression when no match set exists yet: walked rows are checked one batch at a time
+    (``_probe_walk``), and the match set is made only if that looks dearer."""
     column: str | None = None
     index: str | None = None
     values: tuple[str, ...] = ()
@@ -416,17 +438,29 @@ def _estimated_rows(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT coalesce(max(rid), 0) FROM complaints").fetchone()[0])
 
 
-def _plan(conn: sqlite3.Connection, criteria: Criteria, ctx: QueryContext) -> _Plan:
+def _plan(
+    conn: sqlite3.Connection, criteria: Criteria, ctx: QueryContext, *, materialise: bool = True
+) -> _Plan:
+    """How to find the rows. Without ``materialise``, words whose match set is not made yet are left to be
+    checked on the walked rows (``_Plan.words``) instead of materialising it first."""
     if criteria.empty:
         return _Plan("empty")
     expression = search.match_expression(criteria.words)
     rows = _estimated_rows(conn)
     hits: str | None = None
+    words: str | None = None
     if expression is not None:
-        found = search.hits(conn, expression)
-        if found.count < _bound(TEXT_FACTOR, rows, TEXT_BOUND_LIMITS):
-            return _Plan("text", found.table)
-        hits = found.table
+        # A stale index misses rows a probe would find: one answer for every page, the index's.
+        if materialise or search.is_stale(conn):
+            matches: search.HitSet | None = search.hits(conn, expression)
+        else:
+            matches = search.cached_hits(conn, expression)
+        if matches is None:
+            words = expression
+        elif matches.count < _bound(TEXT_FACTOR, rows, TEXT_BOUND_LIMITS):
+            return _Plan("text", matches.table)
+        else:
+            hits = matches.table
     choices = {
         "assignee": _resolve_me(criteria.assignees, ctx),
         "category": criteria.categories,
@@ -445,8 +479,8 @@ def _plan(conn: sqlite3.Connection, criteria: Criteria, ctx: QueryContext) -> _P
             (*values, bound),
         ).fetchone()[0]
         if found < bound:
-            return _Plan(kind, hits, column, index, values)
-    return _Plan("walk", hits)
+            return _Plan(kind, hits, words, column, index, values)
+    return _Plan("walk", hits, words)
 
 
 def _statuses(criteria: Criteria) -> list[str]:
@@ -459,9 +493,18 @@ def _statuses(criteria: Criteria) -> list[str]:
 
 
 def _page_sql(
-    plan: _Plan, criteria: Criteria, ctx: QueryContext, sort: Sort, scan: Direction, cursor: Cursor | None
+    plan: _Plan,
+    criteria: Criteria,
+    ctx: QueryContext,
+    sort: Sort,
+    scan: Direction,
+    cursor: Cursor | None,
+    select: str = _SELECT,
 ) -> tuple[str, list[object]]:
-    """One SELECT of up to ``?`` (the last parameter, appended by the caller) rows in scan order."""
+    """One SELECT of up to ``?`` (the last parameter, appended by the caller) rows in scan order.
+
+    ``select`` names the columns (``c.`` prefixed, with aliases); it must hold the sort keys and ``tiebreak``.
+    """
     where, due = _filters(criteria, ctx)
     where.extend(_keyset(sort, scan, cursor, due))
     statuses = _statuses(criteria)
@@ -470,7 +513,7 @@ def _page_sql(
         status_where.add(f"c.status IN ({_marks(len(statuses))})", *statuses)
         status_where.extend(where)
         sql = (
-            f"SELECT {_SELECT} FROM temp.{plan.hits} AS h CROSS JOIN complaints AS c ON c.rid = h.rid "
+            f"SELECT {select} FROM temp.{plan.hits} AS h CROSS JOIN complaints AS c ON c.rid = h.rid "
             f"WHERE {status_where.sql()} ORDER BY {_order(sort, scan, 'c.')} LIMIT ?"
         )
         return sql, status_where.params
@@ -483,7 +526,7 @@ def _page_sql(
         if plan.hits is not None:
             source.add(f"c.rid IN temp.{plan.hits}")
         sql = (
-            f"SELECT {_SELECT} FROM complaints AS c INDEXED BY {plan.index} "
+            f"SELECT {select} FROM complaints AS c INDEXED BY {plan.index} "
             f"WHERE {source.sql()} ORDER BY {_order(sort, scan, 'c.')} LIMIT ?"
         )
         return sql, source.params
@@ -496,7 +539,7 @@ def _page_sql(
         if plan.hits is not None:
             # A rowid lookup in the materialised matches: no copy of them, no full-text query per row.
             arm.add(f"c.rid IN temp.{plan.hits}")
-        arms.append(f"SELECT {_SELECT} FROM complaints AS c INDEXED BY {_SORT_INDEX[sort]} WHERE {arm.sql()}")
+        arms.append(f"SELECT {select} FROM complaints AS c INDEXED BY {_SORT_INDEX[sort]} WHERE {arm.sql()}")
         params.extend(arm.params)
     return f"{' UNION ALL '.join(arms)} ORDER BY {_order(sort, scan)} LIMIT ?", params
 
@@ -601,16 +644,79 @@ def _fetch(
     _check_limit(limit)
     criteria = _criteria(query)
     with _snapshot(conn):
-        plan = _plan(conn, criteria, ctx)
+        plan = _plan(conn, criteria, ctx, materialise=False)
         if plan.kind == "empty":
             return [], False, plan.kind
-        sql, params = _page_sql(plan, criteria, ctx, sort, scan, cursor)
-        found = conn.execute(sql, (*params, limit + 1)).fetchall()
+        found = (
+            None
+            if plan.words is None
+            else _probe_walk(conn, plan, criteria, ctx, sort, scan, cursor, limit + 1)
+        )
+        if found is None:
+            if plan.words is not None:
+                plan = _plan(conn, criteria, ctx)
+            sql, params = _page_sql(plan, criteria, ctx, sort, scan, cursor)
+            found = conn.execute(sql, (*params, limit + 1)).fetchall()
         conflicts = _conflicts(
             conn, [v[_COLUMN_INDEX["id"]] for v in found[:limit] if v[_COLUMN_INDEX["pending"]]]
         )
     rows = [_row(values, sort, conflicts) for values in found[:limit]]
-    return rows, len(found) > limit, plan.kind
+    return rows, len(found) > limit, plan.kind if plan.words is None else f"{plan.kind}+probe"
+
+
+def _probe_walk(
+    conn: sqlite3.Connection,
+    plan: _Plan,
+    criteria: Criteria,
+    ctx: QueryContext,
+    sort: Sort,
+    scan: Direction,
+    cursor: Cursor | None,
+    want: int,
+) -> list[Any] | None:
+    """The first ``want`` rows after ``cursor`` that match ``plan.words``, walking the plan's order and
+    checking the walked rows a batch at a time (``search.matching``); None as soon as making the match set
+    looks cheaper than walking on (the caller then makes it).
+
+    The estimate is redone after every batch from the share of walked rows that matched: walking on costs
+    about ``PROBE_COST_RATIO`` match-set entries per row still to walk, the match set about that share of
+    the whole cache. A word in half the complaints fills a page after ~100 rows; a rare one gives up after
+    the first batch.
+    """
+    assert plan.words is not None
+    total = _estimated_rows(conn)
+    # The walk reads only the sort keys (from the sort's index: no table read); the table is read for the
+    # text of the rows checked, and for whole rows only once they matched.
+    keys = (*_SORT_KEYS[sort], "tiebreak")
+    select = ", ".join(f"c.{k} AS {k}" for k in keys)
+    matched: list[int] = []
+    walked = 0
+    batch_size = PROBE_FIRST_BATCH
+    while len(matched) < want:
+        sql, params = _page_sql(plan, criteria, ctx, sort, scan, cursor, select)
+        batch = conn.execute(sql, (*params, batch_size)).fetchall()
+        walked += len(batch)
+        hits = search.matching(conn, plan.words, [values[-1] for values in batch])
+        matched += [values[-1] for values in batch if values[-1] in hits]
+        if len(batch) < batch_size:
+            break  # the walk reached the end
+        share = max(len(matched), PROBE_PRIOR) / walked
+        to_walk = (want - len(matched)) / share
+        if walked < PROBE_MIN_WALK:
+            batch_size = PROBE_MIN_WALK - walked  # too few rows yet to judge the share by
+        elif len(matched) < want and PROBE_COST_RATIO * to_walk > share * total:
+            return None
+        else:
+            batch_size = min(PROBE_MAX_BATCH, max(batch_size, math.ceil(to_walk * 1.25)))
+        cursor = Cursor(sort, tuple(batch[-1][:-1]), batch[-1][-1])
+    rows = {
+        values[_COLUMN_INDEX["tiebreak"]]: values
+        for values in conn.execute(
+            f"SELECT {_SELECT} FROM complaints AS c WHERE c.rid IN (SELECT value FROM json_each(?))",
+            (json.dumps(matched[:want]),),
+        )
+    }
+    return [rows[rid] for rid in matched[:want]]
 
 
 def _conflicts(conn: sqlite3.Connection, ids: list[str]) -> dict[str, int]:

@@ -12,8 +12,14 @@ between the two is noticed (``is_stale``) and repaired at the next ``rebuild_if_
 stale every write leaves it alone (the rebuild reads the table as it is then) and searches miss the rows
 written since: a caller can say so from ``is_stale``.
 
-Searching materialises the rows an expression matches once per connection (``hits``) and reuses them for
-every page until the index changes; see ``hits`` for why.
+Two ways to find the rows an expression matches, chosen per page by store/inbox.py:
+
+- ``hits`` materialises them all once per connection and reuses them for every page until the index
+  changes. It costs the number of matches: right for rare words.
+- ``matching`` checks a handful of candidate rows (the next ones in the inbox's sort order) by indexing
+  their text afresh in a small TEMP FTS5 table with the same tokenizer and running the same expression
+  there. It costs the rows checked: right for common words, where a page of matches turns up after a few
+  dozen rows while their match set would hold hundreds of thousands.
 
 User text never reaches FTS5 syntax: ``match_expression`` quotes every word as a string, so ``"``, ``*``,
 ``NEAR(``, ``-``, ``:`` and the like are plain characters. Matches are never ordered by rank: the inbox
@@ -80,6 +86,9 @@ def match_expression(words: Sequence[TextTerm]) -> str | None:
     return " AND ".join(parts) if parts else None
 
 
+TOKENIZE: Final = "unicode61 remove_diacritics 2"
+"""The tokenizer of ``complaints_fts`` (store/migrations.py); the probe table must read text the same way."""
+
 HIT_SLOTS: Final = 3
 """Match sets kept per connection (the current search, and the ones just before it)."""
 
@@ -128,6 +137,56 @@ def hits(conn: sqlite3.Connection, expression: str) -> HitSet:
         (slot, expression, count, version, clock),
     )
     return HitSet(table, count)
+
+
+def cached_hits(conn: sqlite3.Connection, expression: str) -> HitSet | None:
+    """The match set ``hits`` made for ``expression`` on this connection, if the index is unchanged since."""
+    if not conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'search_slots'").fetchone():
+        return None
+    found = conn.execute(
+        "SELECT slot, hits, version FROM temp.search_slots WHERE expression = ?", (expression,)
+    ).fetchone()
+    if found is None or found[2] is None or found[2] != _index_version(conn):
+        return None
+    return HitSet(_slot_table(found[0]), int(found[1]))
+
+
+def matching(conn: sqlite3.Connection, expression: str, rids: Sequence[int]) -> set[int]:
+    """Which of ``rids`` match ``expression``, judged on their current text.
+
+    FTS5 cannot check a row against a prefix query without merging the prefix's doclists for the whole
+    index (milliseconds per row for a common word), so the candidates' text is tokenized again into a TEMP
+    table of the connection (content-less, same tokenizer and columns as ``complaints_fts``) and the same
+    expression runs there: the same answer as the real index, for about 15 us a row. Works on read-only
+    connections and inside the caller's snapshot; the table is emptied again before returning.
+    """
+    if not rids:
+        return set()
+    _ensure_probe(conn)
+    conn.execute(
+        "INSERT INTO temp.search_probe(rowid, public_ref, title, description, address) "
+        "SELECT rid, public_ref, title, description, address FROM complaints_fts_source "
+        "WHERE rid IN (SELECT value FROM json_each(?))",
+        (_json_list(rids),),
+    )
+    try:
+        return {
+            int(row[0])
+            for row in conn.execute(
+                "SELECT rowid FROM temp.search_probe WHERE search_probe MATCH ?", (expression,)
+            )
+        }
+    finally:
+        conn.execute("INSERT INTO temp.search_probe(search_probe) VALUES ('delete-all')")
+
+
+def _ensure_probe(conn: sqlite3.Connection) -> None:
+    if conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'search_probe'").fetchone():
+        return
+    conn.execute(
+        "CREATE VIRTUAL TABLE temp.search_probe USING fts5("
+        f"public_ref, title, description, address, content = '', tokenize = '{TOKENIZE}', columnsize = 0)"
+    )
 
 
 def forget_hits(conn: sqlite3.Connection) -> None:

@@ -3,6 +3,7 @@ whichever plan finds the rows; cursors stay valid while rows arrive; counts agre
 
 from __future__ import annotations
 
+import math
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -33,19 +34,29 @@ from tests.store.factory import (
 )
 
 CTX = QueryContext(now=NOW, user_id=USER, calendar=CALENDAR)
-PLAN_MODES = ("natural", "walk", "driven")
+PLAN_MODES = ("natural", "walk", "driven", "probe", "probe-driven")
 
 
 @contextmanager
 def plan_mode(mode: str) -> Iterator[None]:
-    """Force the walk (bounds 0: never "few enough") or the driven plans (bounds huge), or leave them be."""
-    limits = {"walk": (0, 0), "driven": (10**9, 10**9)}.get(mode)
-    if limits is None:
+    """Force the walk (bounds 0: never "few enough") or the driven plans (bounds huge), or leave them be.
+
+    Words: "walk" and "driven" always make the match set first (``search.hits``); "probe" and
+    "probe-driven" never do, and check the walked rows two or three at a time (``search.matching``), so a
+    page takes many batches, each continuing from the last row walked.
+    """
+    if mode == "natural":
         yield
         return
+    limits = (10**9, 10**9) if mode.endswith("driven") else (0, 0)
+    probing = mode.startswith("probe")
     with (
         mock.patch.object(inbox, "TEXT_BOUND_LIMITS", limits),
         mock.patch.object(inbox, "KEY_BOUND_LIMITS", limits),
+        mock.patch.object(inbox, "PROBE_COST_RATIO", 0.0 if probing else math.inf),
+        mock.patch.object(inbox, "PROBE_FIRST_BATCH", 2),
+        mock.patch.object(inbox, "PROBE_MIN_WALK", 3),
+        mock.patch.object(inbox, "PROBE_MAX_BATCH", 3),
     ):
         yield
 
@@ -106,9 +117,9 @@ def walk_backward(store: Store, query: Query, sort: Sort, direction: Direction, 
     raise AssertionError("paging did not end")
 
 
-# On 90 rows "natural" picks the driven plans whenever a query has words or keys, so the two forced modes
-# cover it; the properties below sample all three.
-@pytest.mark.parametrize("mode", ["walk", "driven"])
+# On 90 rows "natural" picks the driven plans whenever a query has words or keys, so the forced modes cover
+# it; the properties below sample all of them.
+@pytest.mark.parametrize("mode", ["walk", "driven", "probe", "probe-driven"])
 def test_every_sort_and_filter_pages_every_row_once_both_ways(mode: str) -> None:
     items = random_complaints(90, seed=7)
     with loaded(items) as store, plan_mode(mode):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import sqlite3
 from collections.abc import Iterator
+from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sambat_tui.domain.query import QueryError, TextTerm, parse
@@ -190,3 +193,93 @@ def test_writes_while_the_index_is_stale_wait_for_the_rebuild(store: Store) -> N
         search.check(conn)
     assert found(store, "pohon") == [2, 5]
     assert found(store, "jalan") == [4]
+
+
+WORDS = [
+    "jalan",
+    "Jalan",
+    "JALAN",
+    "jalannya",
+    "jl",
+    "café",
+    "cafe",
+    "CAFÉ",
+    "naïve",
+    "e\u0301",
+    "ß",
+    "İstanbul",
+]
+WORDS += ["rt-05", "MLG-2026", "000012", "ru", "rus", "x", "日本", "ǅemal", "ﬁx", "Ⅻ", "١٢٣", "\u202ejalan"]
+PIECES = st.sampled_from([*WORDS, " ", ", ", "-", "/", "'", "\n", "\u00a0", "*", '"'])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=st.lists(
+        st.tuples(st.lists(PIECES, max_size=8), st.lists(PIECES, max_size=12)), min_size=1, max_size=8
+    ),
+    words=st.lists(st.sampled_from(WORDS) | st.text(min_size=1, max_size=6), min_size=1, max_size=3),
+    phrase=st.booleans(),
+)
+# Folding the index does and a careless probe table would not: diacritics, case, a prefix, a phrase.
+@example(texts=[(["café"], ["naïve"])], words=["cafe"], phrase=False)
+@example(texts=[(["lǖ"], [])], words=["lu"], phrase=False)  # two diacritics: only remove_diacritics 2
+@example(texts=[(["JALANNYA"], []), (["jl"], ["Jalan"])], words=["jalan"], phrase=False)
+@example(
+    texts=[(["Jalan", " ", "CAFÉ"], []), (["cafe", " ", "jalan"], [])], words=["jalan cafe"], phrase=True
+)
+def test_checking_rows_one_by_one_agrees_with_the_index(
+    store: Store, texts: list[tuple[list[str], list[str]]], words: list[str], phrase: bool
+) -> None:
+    """``search.matching`` (the probe of common words) must give exactly the index's answer for any text."""
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO complaints_fts(complaints_fts) VALUES ('delete-all')")
+        conn.execute("DELETE FROM complaints")
+        docs = [
+            make_complaint(n + 1, title="".join(title) or "-", description="".join(body))
+            for n, (title, body) in enumerate(texts)
+        ]
+        complaints.upsert_many(conn, docs)
+    terms = tuple(TextTerm(w, phrase=phrase and i == 0) for i, w in enumerate(words))
+    expression = search.match_expression(terms)
+    if expression is None:
+        return
+    with store.read() as conn:
+        rids = [int(r[0]) for r in conn.execute("SELECT rid FROM complaints")]
+        indexed = {
+            int(r[0])
+            for r in conn.execute(
+                "SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH ?", (expression,)
+            )
+        }
+        assert search.matching(conn, expression, rids) == indexed
+        assert search.matching(conn, expression, rids[:1]) == indexed & set(rids[:1])
+        assert search.matching(conn, expression, []) == set()
+
+
+def test_common_words_are_checked_on_the_walked_rows_and_rare_ones_materialised(searchable: Store) -> None:
+    expression = search.match_expression(parse("jalan").words)
+    assert expression is not None
+
+    def two_pages(conn: sqlite3.Connection) -> tuple[list[str], list[str]]:
+        first = inbox.page(conn, parse("jalan"), CTX, sort=Sort.AGE, limit=2)
+        more = inbox.page(conn, parse("jalan"), CTX, sort=Sort.AGE, after=first.next_cursor, limit=2)
+        return [first.plan, more.plan], [r.public_ref for r in (*first.rows, *more.rows)]
+
+    with searchable.read() as conn:
+        plans, probed = two_pages(conn)
+        assert plans == ["walk+probe", "walk+probe"]
+        assert search.cached_hits(conn, expression) is None  # no match set was made
+    with (
+        searchable.read() as conn,
+        mock.patch.object(inbox, "PROBE_FIRST_BATCH", 2),
+        mock.patch.object(inbox, "PROBE_MIN_WALK", 2),
+        mock.patch.object(inbox, "PROBE_COST_RATIO", math.inf),
+    ):
+        # One batch, then the match set looks cheaper: made once, and the next page reuses it.
+        plans, materialised = two_pages(conn)
+        assert plans == ["text", "text"]
+        made = search.cached_hits(conn, expression)
+        assert made is not None and made.count == 3
+    assert probed == materialised
+    assert sorted(probed) == ["MLG-2026-000002", "MLG-2026-000003", "MLG-2026-000004"]
