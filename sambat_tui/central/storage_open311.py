@@ -368,12 +368,21 @@ the move caused (out of triage, or back from *bukan wewenang*). The server write
 so the status change's body is the move's reason at the move's instant: only that body is left out. A
 transition's own reason (hold, return, archive) stays public."""
 
+INTERNAL_KINDS: tuple[UpdateKind, ...] = (UpdateKind.INTERNAL_NOTE, UpdateKind.SYSTEM)
+"""A status change whose body repeats one of these, written in the same instant, is internal too: a duplicate
+link before ``workflow.merged_note`` repeated its system note, reason and all, as the status change."""
+
 _PUBLIC_KINDS = ", ".join(f"'{k.value}'" for k in PUBLIC_UPDATE_KINDS)
 _MOVE_KINDS = ", ".join(f"'{k.value}'" for k in MOVE_KINDS)
+_INTERNAL_KINDS = ", ".join(f"'{k.value}'" for k in INTERNAL_KINDS)
 _PUBLIC_BODY = (
-    f"CASE WHEN u.kind = '{UpdateKind.STATUS_CHANGE.value}' AND EXISTS (SELECT 1 FROM dispositions AS d "
-    f"WHERE d.complaint_id = u.complaint_id AND d.created_at = u.recorded_at AND d.reason = u.body "
+    f"CASE WHEN u.kind = '{UpdateKind.STATUS_CHANGE.value}' AND u.body <> '' AND ("
+    "EXISTS (SELECT 1 FROM dispositions AS d "
+    "WHERE d.complaint_id = u.complaint_id AND d.created_at = u.recorded_at AND d.reason = u.body "
     f"AND d.kind IN ({_MOVE_KINDS})) "
+    "OR EXISTS (SELECT 1 FROM updates AS n "
+    "WHERE n.complaint_id = u.complaint_id AND n.recorded_at = u.recorded_at AND n.body = u.body "
+    f"AND n.kind IN ({_INTERNAL_KINDS}))) "
     "THEN '' ELSE u.body END AS body"
 )
 _UPDATE_COLUMNS = f"u.id, u.complaint_id, c.public_ref, u.kind, {_PUBLIC_BODY}, u.status_after, u.recorded_at"

@@ -31,7 +31,7 @@ from sambat_tui.central.replies import (
 )
 from sambat_tui.central.scope import Scope
 from sambat_tui.central.storage import WriteTx
-from sambat_tui.central.workflow import advance, status_change
+from sambat_tui.central.workflow import advance, merged_note, status_change
 from sambat_tui.contract import (
     DuplicateRequest,
     MutationResult,
@@ -217,7 +217,8 @@ def _link(tx: WriteTx, user: User, before: StoredComplaint, original_id: UUID, r
     )
     written = [_system_update(current.id, user.id, body, tx)]
     if original.status is not current.status:
-        written.append(status_change(after.complaint, user.id, tx.now, body))
+        # Public, unlike the note above: it says what happened, not why (the reason is the coordinator's).
+        written.append(status_change(after.complaint, user.id, tx.now, merged_note(original)))
     tx.insert_updates([(s, scope) for s in written])
     result = MutationResult(complaint=after.complaint, updates=tuple(s.update for s in written))
     return Reply.of(200, result, after.complaint.etag)

@@ -37,7 +37,7 @@ from sambat_tui.contract import (
     User,
 )
 from sambat_tui.domain import transitions as rules
-from sambat_tui.domain.model import Action, DispositionKind, Role, Status, UpdateKind
+from sambat_tui.domain.model import Action, DispositionKind, Role, Status, UpdateKind, Visibility
 from sambat_tui.domain.sla import reply_due_after
 
 _STATUS_OF_VIOLATION: dict[str, ProblemCode] = {
@@ -85,6 +85,27 @@ def _closing(status: Status, now: datetime) -> dict[str, Any]:
     return {"closed_at": now} if not status.is_open else {}
 
 
+def merged_note(original: Complaint) -> str:
+    """The public body of the status change that links a duplicate to ``original``.
+
+    Public (notes[], servicerequestupdates, /lacak): it names the original's reference, never the reason of
+    the link (that stays in the internal system note), and not even the reference of a ``rahasia`` original,
+    whose existence the public side never reveals.
+    """
+    if original.visibility is Visibility.RAHASIA:
+        return (
+            "Digabung dengan laporan lain tentang hal yang sama / "
+            "merged with another report on the same matter"
+        )
+    return f"Digabung dengan laporan {original.public_ref} / merged with report {original.public_ref}"
+
+
+def _following_note(original: Complaint) -> str:
+    if original.visibility is Visibility.RAHASIA:
+        return "Mengikuti status laporan yang digabungkan / follows the report it was merged with"
+    return f"Mengikuti status {original.public_ref} (duplikat) / follows {original.public_ref} (duplicate)"
+
+
 def follow_original(tx: WriteTx, original: Complaint) -> list[Update]:
     """Move the duplicates of ``original`` to its status, in the caller's transaction.
 
@@ -103,10 +124,7 @@ def follow_original(tx: WriteTx, original: Complaint) -> list[Update]:
         )
         after = advance(stored, now, status=original.status, **closing)
         tx.save_complaint(after, stored)
-        note = (
-            f"Mengikuti status {original.public_ref} (duplikat) / follows {original.public_ref} (duplicate)"
-        )
-        change = status_change(after.complaint, SYSTEM_AUTHOR, now, note)
+        change = status_change(after.complaint, SYSTEM_AUTHOR, now, _following_note(original))
         tx.insert_updates([(change, ScopeKey.of(after.complaint))])
         written.append(change.update)
     return written

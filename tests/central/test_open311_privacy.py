@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -167,3 +168,62 @@ def test_the_reason_of_a_disposition_that_moves_the_status_is_not_shown(api: Api
     # A transition's own reason (here a return) stays public: it tells the citizen why.
     assert any(back.encode() in body for body in bodies)
     assert not any(b"ALASAN-DISPOSISI" in body for body in bodies)
+
+
+def _link(api: Api, duplicate: dict[str, Any], original: dict[str, Any], reason: str) -> None:
+    headers = api.headers(
+        "coordinator",
+        **{"If-Match": f'"v{api.version(duplicate["id"])}"', "Idempotency-Key": str(uuid.uuid4())},
+    )
+    response = api.client.post(
+        f"/v1/complaints/{duplicate['id']}/duplicate",
+        json={"duplicate_of": original["id"], "reason": reason},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_a_duplicate_says_merged_with_the_original_never_the_reason(api: Api, partner: Partner) -> None:
+    """Linking moves the duplicate to its original's status: the public reads that it was merged with the
+    original's reference (none when the original is rahasia), not the coordinator's reason."""
+    original = api.new_complaint()
+    assert api.act(original, "start", "operator.dpuprpkp").status_code == 200
+    duplicate = api.new_complaint()
+    reason = "ALASAN-DUPLIKAT: pelapor sama, ditelepon di 081299998888"
+    _link(api, duplicate, original, reason)
+    hidden = api.new_complaint(visibility="rahasia")
+    assert api.act(hidden, "start", "operator.dpuprpkp").status_code == 200
+    follower = api.new_complaint()
+    _link(api, follower, hidden, reason)
+    # The follower follows the hidden original's next move too, without naming it.
+    assert api.act(hidden, "hold", "operator.dpuprpkp", "Menunggu material").status_code == 200
+    assert api.complaint(follower["id"])["status"] == "on_hold"
+    refs = [duplicate["public_ref"], follower["public_ref"]]
+    bodies = _everything(partner, refs)
+    assert any(f"Digabung dengan laporan {original['public_ref']}".encode() in body for body in bodies)
+    assert any(b"Digabung dengan laporan lain" in body for body in bodies)
+    for body in bodies:
+        assert b"ALASAN-DUPLIKAT" not in body and b"081299998888" not in body
+        assert hidden["public_ref"].encode() not in body
+    # The coordinator's reason is kept where staff read it: the internal system note.
+    notes = api.get(f"/v1/complaints/{duplicate['id']}/history", "coordinator").json()["updates"]
+    assert any(reason in u["body"] for u in notes if u["kind"] == "system")
+
+
+def test_a_status_change_that_repeats_an_internal_note_is_not_shown(api: Api, partner: Partner) -> None:
+    """Rows written before the fix above: the status change of a link repeated the internal system note
+    (and with it the reason) in the same instant. Such a body stays internal, whatever wrote it."""
+    original = api.new_complaint()
+    assert api.act(original, "start", "operator.dpuprpkp").status_code == 200
+    duplicate = api.new_complaint()
+    _link(api, duplicate, original, "ALASAN-DUPLIKAT: lama")
+    with api.context.storage.write(api.clock()) as tx:
+        tx._conn.execute(
+            "UPDATE updates SET body = (SELECT s.body FROM updates AS s "
+            "WHERE s.complaint_id = updates.complaint_id AND s.kind = 'system') "
+            "WHERE complaint_id = ? AND kind = 'status_change'",
+            (duplicate["id"],),
+        )
+    bodies = _everything(partner, [duplicate["public_ref"]])
+    assert any(b"Sedang ditindaklanjuti" in body for body in bodies)
+    assert not any(b"ALASAN-DUPLIKAT" in body for body in bodies)
