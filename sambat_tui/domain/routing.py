@@ -147,6 +147,11 @@ class Router:
     def normalizer(self) -> Normalizer:
         return self._normalizer
 
+    @property
+    def keyword_rules(self) -> tuple[RoutingRule, ...]:
+        """The rules that route by keywords, in file order (Open311 lists their leading words per service)."""
+        return tuple(compiled.rule for compiled in self._keyword_rules)
+
     def route(
         self,
         *,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
+from sambat_tui.central.open311.services import MAX_KEYWORDS, service_keywords
+from sambat_tui.domain.routing_rules import RoutingRule
 from tests.central.open311_support import (
     ATTRIBUTE_FIELDS,
     BASE,
@@ -151,3 +154,42 @@ def test_answers_may_be_cached_briefly_and_read_by_any_page(api: Api) -> None:
     response = api.client.get(f"{BASE}/services.json")
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.headers["cache-control"] == "public, max-age=300"
+
+
+def test_keywords_come_from_the_routing_rules_in_both_formats(api: Api) -> None:
+    """The spec's keywords (synonyms that help a user pick a service): the leading words of the category's
+    routing rules, since the categories table has none."""
+    services = json_of(api.client.get(f"{BASE}/services.json"))
+    keywords = {s["service_code"]: s["keywords"].split(", ") for s in services}
+    assert all(keywords.values()), [code for code, words in keywords.items() if not words]
+    assert keywords["JALAN_RUSAK"][:3] == ["jalan rusak", "jalan berlubang", "jalan hancur"]
+    # Two rules of the same category take turns, the more specific (higher priority) first.
+    assert keywords["ADMINDUK"][:2] == ["akta", "ktp"]
+    # A category whose only rule needs two words together lists both kinds.
+    assert {"sekolah", "atap bocor"} <= set(keywords["SARPRAS_SEKOLAH"])
+    assert all(1 <= len(words) <= MAX_KEYWORDS for words in keywords.values())
+    xml = {
+        text(s, "service_code"): text(s, "keywords") for s in xml_of(api.client.get(f"{BASE}/services.xml"))
+    }
+    assert xml == {s["service_code"]: s["keywords"] for s in services}
+
+
+def _rule(rule_id: str, priority: int, category: str | None, *words: str, **more: Any) -> RoutingRule:
+    return RoutingRule(rule_id, priority, "dlh", category_code=category, keywords_any=words, **more)
+
+
+def test_keywords_take_turns_over_rules_by_priority_without_repeats() -> None:
+    rules = [
+        _rule("b", 50, "SAMPAH", "sampah", "tumpukan sampah", "bau"),
+        _rule("a", 60, "SAMPAH", "tps", "sampah", "tps penuh"),
+        _rule("other", 90, "POHON", "pohon"),
+        _rule("c", 70, "SAMPAH", "kata, berkoma"),
+        _rule("only-both", 80, "SAMPAH", "rusak", keywords_all=(("kontainer", "bak"),)),
+    ]
+    assert service_keywords(rules, "SAMPAH") == ("tps", "sampah", "tumpukan sampah", "tps penuh", "bau")
+    assert service_keywords(rules, "POHON") == ("pohon",)
+    assert service_keywords(rules, "NONE") == ()
+    fallback = [_rule("both", 50, "SEKOLAH", "rusak", "atap", keywords_all=(("sekolah", "sd"), ("kelas",)))]
+    assert service_keywords(fallback, "SEKOLAH") == ("sekolah", "kelas", "rusak", "atap")
+    many = [_rule("many", 50, "X", *(f"kata{n}" for n in range(20)))]
+    assert len(service_keywords(many, "X")) == MAX_KEYWORDS

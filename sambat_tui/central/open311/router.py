@@ -46,6 +46,7 @@ from sambat_tui.central.open311.services import (
     AttributeCatalogue,
     definition_document,
     service_document,
+    service_keywords,
 )
 from sambat_tui.central.open311.submit import json_pairs, submit
 from sambat_tui.central.open311.views import Snapshot, requests_document, update_documents, w3c
@@ -201,12 +202,14 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
         context = _context(request)
         with context.storage.read() as tx:
             categories, agencies = tx.categories(), {a.id: a for a in tx.agencies()}
+        rules = context.router.keyword_rules
         document: Json = [
             service_document(
                 c,
                 agencies.get(c.default_agency_id) if c.default_agency_id else None,
                 catalogue.of(c.code),
                 context.policy,
+                service_keywords(rules, c.code),
             )
             for c in categories
         ]

@@ -2,16 +2,19 @@
 
 The attributes are data next to the categories (``domain/data/category_attributes.toml``); the file is
 checked when it is loaded, so a city's typo stops the server at start instead of confusing a partner app.
+A service's keywords are the category's own when it has some, else the leading words of its routing rules
+(``service_keywords``): the words the city already wrote for recognising that kind of complaint.
 """
 
 from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
+from itertools import chain, zip_longest
 from pathlib import Path
 from types import MappingProxyType
 
@@ -21,12 +24,15 @@ from sambat_tui.central.storage_open311 import AttributeValues
 from sambat_tui.contract import Agency, Category
 from sambat_tui.domain.calendar import JAKARTA
 from sambat_tui.domain.model import AgencyKind
+from sambat_tui.domain.routing_rules import RoutingRule
 from sambat_tui.domain.sla import SlaPolicy
 from sambat_tui.domain.timefmt import format_datetime, to_rfc3339
 
 ATTRIBUTES_FILE = "category_attributes.toml"
 MAX_STRING = 500
 MAX_TEXT = 4000
+MAX_KEYWORDS = 6
+"""Keywords per service taken from the routing rules: a few synonyms, not the whole list of a rule."""
 
 
 class Datatype(StrEnum):
@@ -207,16 +213,47 @@ def _service_description(category: Category, agency: Agency | None, policy: SlaP
     return f"{who}; target selesai {days} hari kerja."
 
 
+def service_keywords(rules: Iterable[RoutingRule], category_code: str) -> tuple[str, ...]:
+    """The leading keywords of the category's keyword rules: at most ``MAX_KEYWORDS``, no repeats.
+
+    Rules by priority, the most specific first (file order breaks ties), taking turns: the first keyword of
+    each rule, then the second of each, and so on, so that a category routed by two rules (birth
+    certificates and identity cards) shows words of both. A rule's file lists its plainest phrases first.
+    Rules that need two words together (``keywords_all``: "rusak" only with "sekolah") are used only when the
+    category has no other, with the first word of each group ahead of the rest. A phrase with a comma would
+    break the comma-separated list and is left out.
+    """
+    mine = sorted(
+        (r for r in rules if r.is_keyword_rule and r.category_code == category_code),
+        key=lambda r: -r.priority,
+    )
+    plain = [r.keywords_any for r in mine if not r.keywords_all]
+    lists = plain or [(*(group[0] for group in r.keywords_all), *r.keywords_any) for r in mine]
+    chosen: list[str] = []
+    for word in chain.from_iterable(zip_longest(*lists)):
+        if word is None or "," in word or word in chosen:
+            continue
+        chosen.append(word)
+        if len(chosen) == MAX_KEYWORDS:
+            break
+    return tuple(chosen)
+
+
 def service_document(
-    category: Category, agency: Agency | None, attributes: Sequence[Attribute], policy: SlaPolicy
+    category: Category,
+    agency: Agency | None,
+    attributes: Sequence[Attribute],
+    policy: SlaPolicy,
+    rule_keywords: Sequence[str] = (),
 ) -> Json:
+    """One service of the list; ``rule_keywords`` stand in for the category's keywords when it has none."""
     return {
         "service_code": category.code,
         "service_name": category.name,
         "description": _service_description(category, agency, policy),
         "metadata": bool(attributes),
         "type": "realtime",
-        "keywords": ", ".join(category.keywords),
+        "keywords": ", ".join(category.keywords or rule_keywords),
         "group": category.group,
     }
 
