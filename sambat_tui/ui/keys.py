@@ -84,7 +84,9 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("next_tab", "tab", "next_tab", Scope.INBOX, show=False),
     KeySpec("prev_tab", "shift+tab", "prev_tab", Scope.INBOX, show=False),
     *_tab_keys(),
-    KeySpec("search", "slash", "search", Scope.INBOX),
+    # Priority: run when the key arrives, not when it comes back from the list. Over SSH the words typed
+    # after "/" arrive with it; they must find the search field focused already, not run as inbox keys.
+    KeySpec("search", "slash", "search", Scope.INBOX, priority=True),
     KeySpec("mark", "space", "mark", Scope.INBOX, show=False),
     KeySpec("mark_all", "asterisk", "mark_all", Scope.INBOX, show=False),
     KeySpec("sort", "S", "sort", Scope.INBOX, show=False),

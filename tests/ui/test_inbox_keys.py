@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import threading
 
+from textual.widgets import Input
+
 from sambat_tui.domain.model import Action, Role, Status
 from sambat_tui.services.inbox import Sort
 from sambat_tui.ui.widgets.status_bar import StatusBar
@@ -342,3 +344,35 @@ async def test_a_slow_tab_count_runs_in_a_thread_and_the_badges_follow() -> None
         await r.app.workers.wait_for_complete()
         await r.pilot.pause()
         assert tabs.counts == {**fresh(), "baru": 999}
+
+
+async def test_keys_typed_ahead_after_slash_go_into_the_search_field() -> None:
+    """Over SSH "/kec:klojen⏎" arrives in one packet: every key after "/" belongs to the search field.
+
+    Sent the way the terminal driver sends them, all at once (Pilot's ``press`` waits for idle after each
+    key, which hides the race): were the focus to move later, "c" would open a note and "o" the outbox.
+    """
+    from textual import events
+    from textual.keys import _character_to_key
+
+    async with running() as r:
+        driver = r.app._driver
+        assert driver is not None
+        for key, char in [
+            ("slash", "/"),
+            *((_character_to_key(c), c) for c in "kec:klojen"),
+            ("enter", "\r"),
+        ]:
+            event = events.Key(key, char)
+            event.set_sender(r.app)
+            driver.send_message(event)
+        await r.pilot.pause()
+        await r.pilot.pause()
+        assert r.app.screen is r.inbox
+        assert r.inbox.query_text == "kec:klojen"
+        rows = r.inbox.listing.window.rows  # type: ignore[union-attr]
+        assert rows and all(row.kecamatan == "Klojen" for row in rows)
+        # In the field itself "/" is text, not the key that opens it.
+        await r.press("slash", "ctrl+u")
+        await r.type("rt-05/rw-03")
+        assert r.app.screen.query_one("#search", Input).value == "rt-05/rw-03"

@@ -226,6 +226,9 @@ class InboxScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in MUTATING_ACTIONS:
             return key_state(self.ctx, action, [x.status for x in self._cheap_targets()])
+        if action == "search":
+            # A priority key: in the search field itself "/" is text (RT-05/RW-03).
+            return not isinstance(self.focused, Input)
         return True
 
     def _cheap_targets(self) -> list[InboxRow]:
@@ -323,7 +326,9 @@ class InboxScreen(Screen[None]):
         self.query_one("#search-box").display = True
         field = self.query_one("#search", Input)
         field.value = self.query_text
-        field.focus()
+        # At once, not as ``focus()`` does (after the messages already queued): the keys typed after "/"
+        # are already on their way and must reach the field (see the binding in ui/keys.py).
+        self.set_focus(field)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
