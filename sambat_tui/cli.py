@@ -29,6 +29,7 @@ from sambat_tui.domain.model import Action
 from sambat_tui.domain.query import QueryError
 from sambat_tui.domain.text_safety import neutralise, one_line
 from sambat_tui.domain.timefmt import format_datetime
+from sambat_tui.services.exports import csv_cell as csv_cell
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -37,8 +38,6 @@ EXIT_CONFLICTS = 3
 
 PROFILE_ENV = "SAMBAT_TUI_PROFILE"
 PAGE = 500
-CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-"""A cell starting with one of these is a formula to a spreadsheet (CSV injection); it gets a leading '."""
 
 # --- messages (Indonesian first; the profile's config may choose English) ---
 
@@ -615,12 +614,6 @@ def cmd_outbox(args: argparse.Namespace) -> int:
                     out.line(f"       {safe(why, 200)}")
         _waiting(out, session)
     return EXIT_OK
-
-
-def csv_cell(value: object) -> str:
-    """A CSV cell: outside text neutralised, and a leading formula character defused with a quote."""
-    text = "" if value is None else neutralise(str(value))
-    return "'" + text if text.startswith(CSV_TRIGGERS) else text
 
 
 EXPORT_COLUMNS = (

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -37,6 +36,21 @@ _TEXT: dict[str, tuple[str, str]] = {
     "triage.empty": ("Antrean verifikasi kosong.", "The triage queue is empty."),
     "written": ("{n} baris ditulis ke {path}.", "{n} row(s) written to {path}."),
     "report.written": ("Laporan {week} ditulis ke {path}.", "Report {week} written to {path}."),
+    "weeks.range": ("--weeks harus 1 sampai 104", "--weeks must be 1 to 104"),
+    # domain.weeks.WeekError, by its code
+    "week.format": (
+        "bukan minggu ISO (formatnya YYYY-Www, mis. 2026-W05): {text}",
+        "not an ISO week (expected YYYY-Www, e.g. 2026-W05): {text}",
+    ),
+    "week.range": (
+        "tahun {year} punya minggu ISO 1 sampai {last}, bukan {week}",
+        "{year} has ISO weeks 1 to {last}, not {week}",
+    ),
+    "week.year": ("tahun {year} di luar jangkauan", "year {year} is out of range"),
+    "dashboard.desk": ("Meja", "Desk"),
+    "dashboard.first": ("Tanggapan pertama", "First response"),
+    "dashboard.close": ("Selesai", "Close"),
+    "dashboard.none": ("belum ada data", "no data yet"),
 }
 
 
@@ -338,8 +352,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from sambat_tui import cli
     from sambat_tui.services.exports import dashboard_table
 
-    if not 1 <= args.weeks <= 104:
-        sys.stderr.write("sambat-tui: --weeks must be 1 to 104\n")
+    if not _weeks_ok(args):
         return cli.EXIT_FAILED
     if args.csv or args.plain or args.output:
         return _viewer(args, lambda s: dashboard_table(s.supervision.dashboard(args.weeks)))
@@ -351,6 +364,17 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             out.line(line)
         cli._waiting(out, session)
     return cli.EXIT_OK
+
+
+def _weeks_ok(args: argparse.Namespace) -> bool:
+    """``--weeks`` within 1..104; otherwise says so, in the profile's language."""
+    if 1 <= args.weeks <= 104:
+        return True
+    from sambat_tui import cli
+
+    out = cli._out(args, cli._profile(args))
+    out.note("sambat-tui: " + _say(out, "weeks.range"))
+    return False
 
 
 def dashboard_lines(board: Any, lang: str, width: int = 30) -> list[str]:
@@ -375,10 +399,15 @@ def dashboard_lines(board: Any, lang: str, width: int = 30) -> list[str]:
         top = max((r.open for r in rows), default=0)
         lines += [f"  {cli.safe(r.label, 24):<24} {bar(r.open, top)} {r.open} ({r.overdue})" for r in rows]
     lines += ["", "Median working days per desk" if en else "Median hari kerja per meja"]
+    heading = {key: _TEXT[f"dashboard.{key}"][1 if en else 0] for key in ("desk", "first", "close")}
+    first_width, close_width = len(heading["first"]), len(heading["close"])
+    lines.append(f"  {heading['desk']:<32}  {heading['first']}  {heading['close']}")
     for desk in board.desks:
         first = "-" if desk.first_response_days is None else f"{desk.first_response_days:g}"
         close = "-" if desk.close_days is None else f"{desk.close_days:g}"
-        lines.append(f"  {cli.safe(desk.label, 32):<32} {first:>5} / {close:>5}")
+        lines.append(f"  {cli.safe(desk.label, 32):<32}  {first:>{first_width}}  {close:>{close_width}}")
+    if not board.desks:
+        lines.append("  " + _TEXT["dashboard.none"][1 if en else 0])
     return lines
 
 
@@ -410,10 +439,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         week = IsoWeek.parse(args.week)
     except WeekError as error:
-        sys.stderr.write(f"sambat-tui: {cli.safe(error)}\n")
+        out = cli._out(args, cli._profile(args))
+        params = {k: cli.safe(v, 40) for k, v in error.params.items()}
+        out.note("sambat-tui: " + _say(out, error.code, **params))
         return cli.EXIT_FAILED
-    if not 1 <= args.weeks <= 104:
-        sys.stderr.write("sambat-tui: --weeks must be 1 to 104\n")
+    if not _weeks_ok(args):
         return cli.EXIT_FAILED
     with _session(args) as (out, session):
         if not session.supervision.may_view():

@@ -17,7 +17,13 @@ ONE_WEEK = timedelta(weeks=1)
 
 
 class WeekError(ValueError):
-    """Not an ISO week such as ``2026-W05``."""
+    """Not an ISO week such as ``2026-W05``. ``code`` names the message and ``params`` fill it, so a caller
+    can say it in the user's language (the text of the exception is English, for logs)."""
+
+    def __init__(self, code: str, message: str, /, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params: dict[str, object] = params
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -28,16 +34,26 @@ class IsoWeek:
     def __post_init__(self) -> None:
         last = date(self.year, 12, 28).isocalendar().week  # 28 December always lies in the last ISO week
         if not 1 <= self.week <= last:
-            raise WeekError(f"{self.year} has ISO weeks 1 to {last}, not {self.week}")
+            raise WeekError(
+                "week.range",
+                f"{self.year} has ISO weeks 1 to {last}, not {self.week}",
+                year=self.year,
+                last=last,
+                week=self.week,
+            )
 
     @classmethod
     def parse(cls, text: str) -> IsoWeek:
         match = _WEEK.match(text.strip())
         if match is None:
-            raise WeekError(f"not an ISO week (expected YYYY-Www, e.g. 2026-W05): {text[:40]!r}")
+            raise WeekError(
+                "week.format",
+                f"not an ISO week (expected YYYY-Www, e.g. 2026-W05): {text[:40]!r}",
+                text=text[:40],
+            )
         year, week = int(match.group(1)), int(match.group(2))
         if year < 1:
-            raise WeekError(f"year {year} is out of range")
+            raise WeekError("week.year", f"year {year} is out of range", year=year)
         return cls(year, week)
 
     @classmethod

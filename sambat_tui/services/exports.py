@@ -2,13 +2,15 @@
 
 Each view becomes a header and rows of plain values; ``write_csv`` neutralises every cell (control
 characters, bidi overrides) and defuses a leading formula character with a quote (CSV injection), because
-titles and names come from citizens and other agencies. Times are Jakarta time.
+titles and names come from citizens and other agencies; plain numbers (``-13``) stay numbers. Times are
+Jakarta time.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +19,6 @@ from typing import IO, TYPE_CHECKING
 
 from sambat_tui.domain.calendar import JAKARTA
 from sambat_tui.domain.text_safety import neutralise
-from sambat_tui.services.files import write_private_text
 
 if TYPE_CHECKING:
     from sambat_tui.services.supervision import (
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     )
 
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is a formula to a spreadsheet (CSV injection): it gets a leading '."""
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 VIEWS = ("workload", "escalations", "dashboard", "triage", "duplicates")
 
 
@@ -39,8 +42,12 @@ class Table:
 
 
 def csv_cell(value: object) -> str:
+    """A CSV cell: outside text neutralised, and a leading formula character defused with a quote, except in
+    a plain number (``-13`` days left is a number to a spreadsheet, not a formula, and must stay one)."""
     text = "" if value is None else neutralise(str(value))
-    return "'" + text if text.startswith(CSV_TRIGGERS) else text
+    if text.startswith(CSV_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def write_csv(table: Table, target: IO[str]) -> int:
@@ -56,6 +63,8 @@ def export_file(directory: Path, view: str, table: Table, now: datetime) -> Path
     """Write ``table`` as ``<directory>/<view>-<Jakarta time>.csv`` (0600); returns the path."""
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; views are {', '.join(VIEWS)}")
+    from sambat_tui.services.files import write_private_text
+
     buffer = io.StringIO(newline="")
     write_csv(table, buffer)
     stamp = now.astimezone(JAKARTA).strftime("%Y%m%d-%H%M%S")

@@ -17,7 +17,10 @@ from sambat_tui.domain.timefmt import format_date, format_datetime
 from sambat_tui.domain.weeks import IsoWeek
 from sambat_tui.services.supervision import Dashboard, SupervisionService, Workload
 
-_MARKDOWN_ACTIVE = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+# What can start markup inside a line: emphasis, code, links and images (their brackets), autolinks and
+# HTML, table pipes, strikethrough, and the backslash itself. Not ( ) ! # + { }: with the brackets escaped no
+# link can form, and a cell never starts a line, so no heading or list either: "Drainase (Utara)" stays.
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]<>|~])")
 CELL_LENGTH = 80
 
 _LABELS: dict[str, dict[str, str]] = {

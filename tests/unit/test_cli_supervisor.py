@@ -185,6 +185,46 @@ def test_dashboard_text_and_report(home: Path, capsys: pytest.CaptureFixture[str
     assert code == 1 and "YYYY-Www" in err
 
 
+@pytest.mark.parametrize(
+    ("argv", "indonesian", "english"),
+    [
+        (["--week", "2026-06"], "bukan minggu ISO (formatnya YYYY-Www", "not an ISO week (expected YYYY-Www"),
+        (["--week", "2027-W53"], "tahun 2027 punya minggu ISO 1 sampai 52, bukan 53", "2027 has ISO weeks 1"),
+        (["--week", "2026-W05", "--weeks", "0"], "--weeks harus 1 sampai 104", "--weeks must be 1 to 104"),
+    ],
+)
+def test_report_errors_speak_the_profile_s_language(
+    home: Path, capsys: pytest.CaptureFixture[str], argv: list[str], indonesian: str, english: str
+) -> None:
+    _seed("supervisor.dpuprpkp", [wire_complaint()])
+    code, _, err = _run(capsys, "report", *argv)
+    assert code == 1 and indonesian in err and english not in err
+    code, _, err = _run(capsys, "--lang", "en", "report", *argv)
+    assert code == 1 and english in err
+
+
+def test_dashboard_medians_have_column_headings(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _seed("supervisor.dpuprpkp", [wire_complaint()])
+    for lang, words in (("id", ("Meja", "Tanggapan pertama", "Selesai")), ("en", ("Desk", "First response"))):
+        code, out, _ = _run(capsys, "--lang", lang, "dashboard", "--weeks", "2")
+        lines = out.splitlines()
+        heading = lines[
+            lines.index("Median hari kerja per meja" if lang == "id" else "Median working days per desk") + 1
+        ]
+        assert code == 0 and all(word in heading for word in words), heading
+
+
+def test_csv_numbers_stay_numbers_and_formulas_stay_defused(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    overdue = wire_complaint(title="-1+1 bukan angka")
+    _seed("supervisor.dpuprpkp", [overdue])
+    code, out, _ = _run(capsys, "export", "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and int(rows[0]["sla_days_left"]) < 0  # overdue since February: a negative number
+    assert rows[0]["title"] == "'-1+1 bukan angka"
+
+
 def test_duplicates_of_a_reference(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     place = {
         "lat": -7.952,

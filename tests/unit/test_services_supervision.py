@@ -309,7 +309,9 @@ def test_csv_exports_defuse_formulas_and_control_characters(home: Path) -> None:
 
 
 def test_markdown_cells_stay_text_and_keep_the_table() -> None:
-    assert cell("*Meja* | [x](javascript:y) <b>") == r"\*Meja\* \| \[x\]\(javascript:y\) \<b\>"
+    # With the brackets escaped no link can form: the parentheses (and # + !) stay as they are.
+    assert cell("*Meja* | [x](javascript:y) <b>") == r"\*Meja\* \| \[x\](javascript:y) \<b\>"
+    assert cell("Drainase (UPT Utara) #2 +62 !") == "Drainase (UPT Utara) #2 +62 !"
     assert "\n" not in cell("dua\nbaris")
     assert cell(None) == "-"
 
