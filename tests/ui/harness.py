@@ -37,6 +37,23 @@ class Running:
 
         await self.press(*(_character_to_key(c) for c in text))
 
+    async def burst(self, *keys: str) -> None:
+        """Send keys as the terminal driver does when they arrive together (one SSH packet): no wait between
+        them, unlike ``press``, which waits for the app to go idle after each key and so hides races."""
+        from textual import events
+        from textual.keys import _character_to_key
+
+        driver = self.app._driver
+        assert driver is not None
+        for key in keys:
+            name = _character_to_key(key) if len(key) == 1 else key
+            char = key if len(key) == 1 else {"enter": "\r", "backspace": "\x7f", "ctrl+u": "\x15"}.get(key)
+            event = events.Key(name, char)
+            event.set_sender(self.app)
+            driver.send_message(event)
+        await self.pilot.pause()
+        await self.pilot.pause()
+
     def cursor_ref(self) -> str | None:
         row = self.inbox.listing.current
         return row.public_ref if row else None

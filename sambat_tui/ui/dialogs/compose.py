@@ -21,6 +21,7 @@ from sambat_tui.ui.dialogs.send_cancel import SendOrCancel, send_cancel_row
 from sambat_tui.ui.i18n import label, t
 from sambat_tui.ui.keys import Scope, bindings
 from sambat_tui.ui.ports import CannedResponse
+from sambat_tui.ui.widgets.ordered_fields import OrderedTextArea
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class ComposeDialog(SendOrCancel[Composed]):
                     *[Option(Text(one_line(tpl.title, 60)), id=tpl.id) for tpl in self._templates],
                     id="templates",
                 )
-            area = TextArea(self._body, id="body", soft_wrap=True, show_line_numbers=False)
+            area = OrderedTextArea(self._body, id="body", soft_wrap=True, show_line_numbers=False)
             area.cursor_blink = False  # a blinking cursor repaints twice a second: bytes on a slow link
             yield area
             if not self.public and self._next_actions:

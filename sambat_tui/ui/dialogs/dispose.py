@@ -22,6 +22,7 @@ from sambat_tui.ui.dialogs.pick_reason import PickWithReason
 from sambat_tui.ui.dialogs.send_cancel import send_cancel_row
 from sambat_tui.ui.i18n import t
 from sambat_tui.ui.supervision import Moved
+from sambat_tui.ui.widgets.ordered_fields import OrderedInput
 
 if TYPE_CHECKING:
     from sambat_tui.services.supervision import Target
@@ -72,12 +73,12 @@ class DisposeDialog(PickWithReason[Moved]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static(Text(t("dispose.title", target=self._what)), classes="dialog-title")
-            search = Input(placeholder=t("dispose.search"), id="search")
+            search = OrderedInput(placeholder=t("dispose.search"), id="search")
             search.cursor_blink = False  # a blinking cursor repaints twice a second: bytes on a slow link
             yield search
             yield OptionList(id="targets")
             yield Static(Text(t("dispose.reason")), classes="dialog-label")
-            reason = Input(self._chosen.reason if self._chosen else "", id="reason")
+            reason = OrderedInput(self._chosen.reason if self._chosen else "", id="reason")
             reason.cursor_blink = False
             yield reason
             yield Static(Text(self._error or ""), id="error", classes="dialog-error")

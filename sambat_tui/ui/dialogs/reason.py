@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 from sambat_tui.ui.dialogs.send_cancel import SendOrCancel, send_cancel_row
 from sambat_tui.ui.i18n import t
 from sambat_tui.ui.keys import Scope, bindings
+from sambat_tui.ui.widgets.ordered_fields import OrderedInput
 
 
 class ReasonDialog(SendOrCancel[str]):
@@ -38,7 +39,7 @@ class ReasonDialog(SendOrCancel[str]):
         with Vertical(classes="dialog-box"):
             yield Static(Text(self._title), classes="dialog-title")
             yield Static(Text(self._prompt), classes="dialog-label")
-            reason = Input(self._reason, id="reason")
+            reason = OrderedInput(self._reason, id="reason")
             reason.cursor_blink = False  # a blinking cursor repaints twice a second: bytes on a slow link
             yield reason
             yield Static(Text(self._error or ""), id="error", classes="dialog-error")

@@ -15,6 +15,7 @@ from sambat_tui.domain.model import Visibility
 from sambat_tui.ui.dialogs.pick_reason import PickWithReason
 from sambat_tui.ui.dialogs.send_cancel import send_cancel_row
 from sambat_tui.ui.i18n import label, t
+from sambat_tui.ui.widgets.ordered_fields import OrderedInput
 
 _ORDER = (Visibility.PUBLIC, Visibility.ANONIM, Visibility.RAHASIA)
 
@@ -50,7 +51,7 @@ class VisibilityDialog(PickWithReason[VisibilityPicked]):
                 options.append(Option(prompt, id=value.value))
             yield OptionList(*options, id="visibilities")
             yield Static(Text(t("visibility_dialog.reason")), classes="dialog-label")
-            reason = Input(self._chosen.reason if self._chosen else "", id="reason")
+            reason = OrderedInput(self._chosen.reason if self._chosen else "", id="reason")
             reason.cursor_blink = False  # a blinking cursor repaints twice a second: bytes on a slow link
             yield reason
             yield Static(Text(self._error or ""), id="error", classes="dialog-error")
