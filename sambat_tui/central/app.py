@@ -13,6 +13,7 @@ from sambat_tui.central.context import Context, Settings
 from sambat_tui.central.jobs import JobRunner
 from sambat_tui.central.open311 import Open311Config, install_open311
 from sambat_tui.central.problems import document_problems, install_problem_handlers
+from sambat_tui.central.ratelimit import RateLimitMiddleware
 from sambat_tui.central.routes import acts, changes, complaints, directory, supervision
 from sambat_tui.central.tracking import router as tracking_router
 
@@ -59,6 +60,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.context = context
     install_problem_handlers(app)
+    # Around the routes: a refused request costs no body parsing and no database read.
+    app.add_middleware(RateLimitMiddleware)
     for module in (directory, changes, complaints, acts, supervision):
         app.include_router(module.router)
     # For citizens and partner apps: the Open311 GeoReport v2 facade and the /lacak tracking page.

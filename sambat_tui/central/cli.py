@@ -32,6 +32,7 @@ from sambat_tui.central.city import (
 )
 from sambat_tui.central.context import utc_now
 from sambat_tui.central.open311.keys import add_apikey_commands
+from sambat_tui.central.ratelimit import DEFAULT_PER_MINUTE, RateLimit
 from sambat_tui.central.storage import Storage, StorageError
 
 SEED_MODULE = "sambat_tui.central.seed"
@@ -90,7 +91,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     from sambat_tui.central.app import create_app
 
-    settings = load_city_of(args).settings(args.data_dir, job_interval_seconds=args.job_interval)
+    rate_limit = RateLimit(args.rate_limit, args.rate_burst) if args.rate_limit > 0 else None
+    settings = load_city_of(args).settings(
+        args.data_dir, job_interval_seconds=args.job_interval, rate_limit=rate_limit
+    )
     app = create_app(settings)
     _err(f"data in {args.data_dir}, listening on http://{args.host}:{args.port}")
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
@@ -168,6 +172,24 @@ def _seed_unavailable(args: argparse.Namespace) -> int:
     return EXIT_USAGE
 
 
+def _whole(text: str, least: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be {least} or more, got {value}")
+    return value
+
+
+def _count(text: str) -> int:
+    return _whole(text, 0)
+
+
+def _positive(text: str) -> int:
+    return _whole(text, 1)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -194,6 +216,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    serve.add_argument(
+        "--rate-limit",
+        type=_count,
+        default=DEFAULT_PER_MINUTE,
+        metavar="PER_MINUTE",
+        help="requests a minute per token, api key or client address; 0: no limit (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--rate-burst",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="requests allowed at once before the rate applies (default: PER_MINUTE)",
     )
     serve.set_defaults(run=_serve)
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sambat_tui.central.ratelimit import RateLimit, TokenBuckets
 from sambat_tui.central.storage import Storage
 from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.reference import Reference, load_reference
@@ -51,6 +52,8 @@ class Settings:
     """Superseded change-log rows older than this are compacted by the jobs; None: never."""
     idempotency_retention_days: int = 35
     """Idempotency keys and their first answers are kept this long (clients may be offline for weeks)."""
+    rate_limit: RateLimit | None = field(default_factory=RateLimit)
+    """Requests per credential (token, api key, or client address); None: no limit."""
 
     def __post_init__(self) -> None:
         if self.idempotency_retention_days < 30:
@@ -72,6 +75,8 @@ class Context:
     settings: Settings
     storage: Storage
     router: Router
+    limiter: TokenBuckets | None = None
+    """The request buckets of this server run (``ratelimit.RateLimitMiddleware``); None: no limit."""
 
     @property
     def calendar(self) -> WorkingCalendar:
@@ -101,4 +106,6 @@ class Context:
         except BaseException:
             storage.close()
             raise
-        return cls(settings=settings, storage=storage, router=router)
+        limit = settings.rate_limit
+        limiter = TokenBuckets(limit) if limit is not None else None
+        return cls(settings=settings, storage=storage, router=router, limiter=limiter)

@@ -1,7 +1,9 @@
 """Deciding what a failed push means: retry later, rebase on the server's version, or a conflict for a person.
 
-- network errors, 5xx, 408/425/429 and answers that break the contract: **retry** with backoff (the
+- network errors, 5xx, 408/425 and answers that break the contract: **retry** with backoff (the
   mutation is idempotent, so a retry after a commit the client never heard of is harmless);
+- 429 ``rate_limited``: **wait**: nothing is wrong with the mutation, the server asks this client to slow
+  down; it stays queued as it was and the whole run pauses for the server's ``Retry-After``;
 - 412 ``version_mismatch``: **rebase** when the act is still valid on the server's current version
   (``domain.transitions``), else a conflict that says why;
 - 401: **stop** the push (the token is no longer good; nothing else will pass either);
@@ -24,6 +26,7 @@ from sambat_tui.sync.optimistic import Op
 
 class Verdict(StrEnum):
     RETRY = "retry"
+    WAIT = "wait"
     REBASE = "rebase"
     CONFLICT = "conflict"
     STOP = "stop"
@@ -48,6 +51,8 @@ def classify(error: SyncError) -> Decision:
         short = f"{error.status} {error.code}"
         if error.unauthenticated:
             return Decision(Verdict.STOP, short, error.detail)
+        if error.rate_limited:
+            return Decision(Verdict.WAIT, short, error.detail, retry_after=error.retry_after)
         if error.transient:
             return Decision(Verdict.RETRY, short, retry_after=error.retry_after)
         if error.status == 412:

@@ -9,14 +9,18 @@ the outbox states and the cache consistent, and the next run continues from ther
 2. Bootstrap when there is no cursor: the reference lists, then the feed from an empty cursor.
 3. Pull the feed (``sync.pull``), push the outbox (``sync.push``), and when something was pushed pull once
    more so the cache holds the server's view of it.
+
+A 429 at any step ends the run as "try later": nothing is marked failed, queued mutations stay pending, and
+the moment the server named (``Retry-After``) is kept in the cache; runs before it do not call the server.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pydantic import ValidationError
@@ -41,6 +45,11 @@ from sambat_tui.sync.pull import (
 from sambat_tui.sync.push import Pusher, PushStats, PushStopped
 
 Phase = Literal["bootstrap", "pull", "push"]
+
+RATE_LIMITED_UNTIL_KEY = "sync.rate_limited_until"
+"""Until when the server asked this client to wait (ISO 8601), after a 429."""
+DEFAULT_RATE_WAIT = 30.0
+"""Seconds to wait after a 429 that did not say how long."""
 
 
 def utc_now() -> datetime:
@@ -67,6 +76,8 @@ class SyncReport:
     """Records quarantined by this run."""
     error: str | None
     rebootstrapped: bool = False
+    retry_after: float | None = None
+    """Seconds until the server takes this client's requests again (it answered 429); None: no wait."""
 
 
 class IdentityMismatch(SyncError):
@@ -158,6 +169,28 @@ class SyncEngine:
         with self.store.read() as conn:
             return outbox.counts(conn)[OutboxState.CONFLICT]
 
+    def waiting_for(self) -> float | None:
+        """Seconds left of the wait the server asked for with its last 429; None when there is none."""
+        with self.store.read() as conn:
+            raw = sync_state.get(conn, RATE_LIMITED_UNTIL_KEY)
+        if raw is None:
+            return None
+        try:
+            left = (datetime.fromisoformat(raw) - self.now()).total_seconds()
+        except (ValueError, TypeError):
+            return None  # unreadable: as if no wait were asked
+        return left if left > 0 else None
+
+    def _wait_asked(self, error: SyncError) -> float | None:
+        """After a 429: keep until when to wait, and return the seconds; None for any other error."""
+        if not isinstance(error, ApiError) or not error.rate_limited:
+            return None
+        seconds = error.retry_after if error.retry_after is not None else DEFAULT_RATE_WAIT
+        until = self.now() + timedelta(seconds=seconds)
+        with self.store.transaction() as conn:
+            sync_state.put(conn, RATE_LIMITED_UNTIL_KEY, until.isoformat())
+        return seconds
+
     # --- a run ---
 
     def run_once(
@@ -171,6 +204,17 @@ class SyncEngine:
         with self._lock:
             pulled = PullStats()
             pushed = PushStats()
+            waiting = self.waiting_for()
+            if waiting is not None:
+                return SyncReport(
+                    online=True,
+                    pulled=0,
+                    pushed=0,
+                    conflicts=self.conflicts(),
+                    quarantined=0,
+                    error=_wait_message(waiting),
+                    retry_after=waiting,
+                )
 
             def on_pull(phase: Phase) -> Callable[[PullStats], None]:
                 def report(stats: PullStats) -> None:
@@ -188,6 +232,7 @@ class SyncEngine:
 
             error: str | None = None
             online = True
+            retry_after: float | None = None
             try:
                 self._refresh_identity()
                 self._refetch()
@@ -215,13 +260,18 @@ class SyncEngine:
                     pull("pull")
                 with self.store.transaction() as conn:
                     sync_state.set_last_sync_at(conn, self.now())
+                    sync_state.delete(conn, RATE_LIMITED_UNTIL_KEY)
             except PushStopped as stopped:
                 online = not isinstance(stopped.error, Offline)
                 error = stopped.reason
+                retry_after = self._wait_asked(stopped.error)
             except Offline as offline:
                 online, error = False, f"offline: {offline}"
             except (ApiError, ProtocolError, IdentityMismatch) as failure:
                 error = str(failure)
+                retry_after = self._wait_asked(failure)
+            if retry_after is not None:
+                error = _wait_message(retry_after)
             return SyncReport(
                 online=online,
                 pulled=pulled.changes,
@@ -230,4 +280,9 @@ class SyncEngine:
                 quarantined=pulled.quarantined,
                 error=error,
                 rebootstrapped=pulled.rebootstrapped,
+                retry_after=retry_after,
             )
+
+
+def _wait_message(seconds: float) -> str:
+    return f"rate limited: the server asks to wait; try again in {max(1, math.ceil(seconds))} s"

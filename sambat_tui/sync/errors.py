@@ -13,7 +13,8 @@ from typing import Any
 
 from sambat_tui.contract import Complaint
 
-TRANSIENT_STATUSES = frozenset({408, 425, 429})
+RATE_LIMITED = 429
+TRANSIENT_STATUSES = frozenset({408, 425, RATE_LIMITED})
 
 
 class SyncError(Exception):
@@ -64,3 +65,8 @@ class ApiError(SyncError):
     @property
     def unauthenticated(self) -> bool:
         return self.status == 401
+
+    @property
+    def rate_limited(self) -> bool:
+        """The server asks this client to wait (``retry_after`` seconds, when it said): not a failure."""
+        return self.status == RATE_LIMITED

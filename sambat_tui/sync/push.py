@@ -14,7 +14,8 @@ pending, or failed with its retry time reached):
    mutations go back on top, all in one transaction.
 4. Failures are decided by ``sync.conflicts``: retry later with backoff (the mutation keeps its place and
    its complaint's later mutations wait behind it; other complaints go on), rebase after a 412, conflict,
-   or stop (401). Network errors stop the whole push: the server is not reachable.
+   or stop (401). Network errors stop the whole push: the server is not reachable. A 429 stops it too,
+   with the mutation back to pending, untouched: the server asked to wait, nothing failed.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ NOT_CACHED_REASON = (
 
 
 class PushStopped(Exception):
-    """The push cannot go on in this run (the server is unreachable, or the token was refused)."""
+    """The push cannot go on in this run (the server is unreachable or asks to wait, or the token was
+    refused)."""
 
     def __init__(self, error: SyncError, reason: str) -> None:
         super().__init__(reason)
@@ -235,6 +237,13 @@ class Pusher:
 
     def _settle_failure(self, entry: OutboxEntry, error: SyncError, stats: PushStats) -> None:
         decision = classify(error)
+        if decision.verdict is Verdict.WAIT:
+            # Not the mutation's failure: back in the queue as it was, and the run stops (the engine keeps
+            # the server's Retry-After); every other request would only be refused as well.
+            with self.store.transaction() as conn:
+                if outbox.find(conn, entry.mutation_id) is not None:
+                    outbox.requeue(conn, entry.seq)
+            raise PushStopped(error, decision.reason or decision.error)
         with self.store.transaction() as conn:
             if outbox.find(conn, entry.mutation_id) is None:
                 return

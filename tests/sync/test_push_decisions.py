@@ -18,6 +18,7 @@ from sambat_tui.store.db import Store
 from sambat_tui.store.outbox import OutboxState
 from sambat_tui.sync.backoff import Backoff
 from sambat_tui.sync.client import ApiClient
+from sambat_tui.sync.errors import ApiError
 from sambat_tui.sync.pull import refetch_requests
 from sambat_tui.sync.push import Pusher, PushStopped
 from tests.sync.test_client import COMPLAINT
@@ -113,7 +114,6 @@ def test_refusals_become_conflicts_with_the_servers_reason(store: Store, status:
     "answer",
     [
         lambda _r: httpx.Response(503, text="maintenance"),
-        lambda _r: _problem(429, "rate_limited", "slow down"),
         lambda _r: httpx.Response(200, text="<html>captive portal</html>"),
     ],
 )
@@ -130,13 +130,24 @@ def test_server_trouble_is_retried_later_in_place(
     assert stats.failed == 1
 
 
-def test_retry_after_is_honoured(store: Store) -> None:
+def test_a_rate_limit_stops_the_push_and_leaves_the_mutation_pending(store: Store) -> None:
     mutation_id = _queue(store)
-    answer = _problem(429, "rate_limited", "slow down")
-    answer.headers["Retry-After"] = "120"
-    _pusher(store, lambda _r: answer).push()
+    later = _queue(store, "hold")
+    requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        answer = _problem(429, "rate_limited", "slow down")
+        answer.headers["Retry-After"] = "120"
+        return answer
+
+    with pytest.raises(PushStopped) as stopped:
+        _pusher(store, handler).push()
+    assert isinstance(stopped.value.error, ApiError) and stopped.value.error.retry_after == 120
     entry = _entry(store, mutation_id)
-    assert entry.next_attempt_at is not None and entry.next_attempt_at >= NOW + timedelta(seconds=120)
+    assert (entry.state, entry.next_attempt_at, entry.last_error) == (OutboxState.PENDING, None, None)
+    assert _entry(store, later).state is OutboxState.PENDING
+    assert len(requests) == 1, "nothing more is sent once the server asked to wait"
 
 
 def test_a_network_error_stops_the_push_and_keeps_everything(store: Store) -> None:
