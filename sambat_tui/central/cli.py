@@ -87,17 +87,25 @@ def _open(args: argparse.Namespace, *, initialise: bool = True) -> Storage:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from sambat_tui.central.app import create_app
+    from sambat_tui.central.serving import ListenError, bind, serve, url_of
 
     rate_limit = RateLimit(args.rate_limit, args.rate_burst) if args.rate_limit > 0 else None
     settings = load_city_of(args).settings(
         args.data_dir, job_interval_seconds=args.job_interval, rate_limit=rate_limit
     )
-    app = create_app(settings)
-    _err(f"data in {args.data_dir}, listening on http://{args.host}:{args.port}")
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    # The address first: a busy port must not cost a migration, nor leave a half-started server.
+    try:
+        listening = bind(args.host, args.port)
+    except ListenError as error:
+        _err(str(error))
+        return EXIT_USAGE
+    try:
+        app = create_app(settings)
+        announce = f"data in {args.data_dir}, listening on {url_of(listening)}"
+        serve(app, listening, log_level=args.log_level, ready=lambda: _err(announce))
+    finally:
+        listening.close()
     return 0
 
 
