@@ -77,3 +77,35 @@ def test_the_identity_travels_only_through_the_reporter_endpoint(api: Api, visib
         assert complaint_id in feed, user
         leaks[f"feed for {user}"] = _leaks(feed)
     assert {where: found for where, found in leaks.items() if found} == {}
+
+
+@pytest.mark.parametrize(
+    ("visibility", "user", "detail"),
+    [
+        (
+            "public",
+            "auditor",
+            "Peran Anda tidak boleh melihat identitas pelapor pengaduan publik / "
+            "your role may not see who filed a public complaint",
+        ),
+        (
+            "anonim",
+            "operator.dpuprpkp",
+            "Peran Anda tidak boleh melihat identitas pelapor pengaduan anonim / "
+            "your role may not see who filed an anonymous (anonim) complaint",
+        ),
+        (
+            "rahasia",
+            "supervisor.dpuprpkp",
+            "Peran Anda tidak boleh melihat identitas pelapor pengaduan rahasia / "
+            "your role may not see who filed a confidential (rahasia) complaint",
+        ),
+    ],
+)
+def test_a_refused_reporter_says_why_in_plain_words(
+    api: Api, visibility: str, user: str, detail: str
+) -> None:
+    complaint = api.new_complaint(visibility=visibility, reporter=REPORTER)
+    refused = api.get(f"/v1/complaints/{complaint['id']}/reporter", user)
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert refused.json()["detail"] == detail

@@ -16,7 +16,7 @@ from sambat_tui.central.routes.deps import CallerDep, model_response, reply_resp
 from sambat_tui.central.scope import may_read_reporter
 from sambat_tui.contract import Complaint, ComplaintPage, History, IntakeRequest, ProblemCode, Reporter
 from sambat_tui.contract.text import ShortText
-from sambat_tui.domain.model import Status
+from sambat_tui.domain.model import Status, Visibility
 
 router = APIRouter(prefix="/v1/complaints", tags=["complaints"])
 
@@ -69,15 +69,24 @@ def history(complaint_id: UUID, caller: CallerDep) -> Response:
     )
 
 
+_REPORTER_HIDDEN: dict[Visibility, tuple[str, str]] = {
+    Visibility.PUBLIC: ("pengaduan publik", "a public complaint"),
+    Visibility.ANONIM: ("pengaduan anonim", "an anonymous (anonim) complaint"),
+    Visibility.RAHASIA: ("pengaduan rahasia", "a confidential (rahasia) complaint"),
+}
+"""How the refusal names the complaint's visibility, article included, in both languages."""
+
+
 @router.get("/{complaint_id}/reporter", response_model=Reporter)
 def reporter(complaint_id: UUID, caller: CallerDep) -> Response:
     with caller.context.storage.read() as tx:
         current = complaint_in_scope(tx, caller.user, complaint_id).complaint
         if not may_read_reporter(caller.user, current.visibility, in_scope=True):
+            indonesian, english = _REPORTER_HIDDEN[current.visibility]
             raise ApiProblem(
                 ProblemCode.FORBIDDEN,
-                f"Identitas pelapor pengaduan {current.visibility.value} tidak untuk peran Anda / "
-                f"the reporter of a {current.visibility.value} complaint is not for your role",
+                f"Peran Anda tidak boleh melihat identitas pelapor {indonesian} / "
+                f"your role may not see who filed {english}",
             )
         found = tx.reporter(str(complaint_id))
     return model_response(found or Reporter())
