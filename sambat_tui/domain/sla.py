@@ -2,6 +2,7 @@
 
 All of the numbers are a city's configuration (``domain/data/sla.toml`` by default), not constants: every
 deadline is counted from the complaint's intake, except the reply window, which starts at the response.
+A complaint's verify and response deadlines never fall after its resolution deadline (``deadlines_for``).
 """
 
 from __future__ import annotations
@@ -120,12 +121,19 @@ class SlaDeadlines:
 def deadlines_for(
     created_at: datetime, sla_class: SlaClass, calendar: WorkingCalendar, policy: SlaPolicy
 ) -> SlaDeadlines:
-    """The clocks of a new complaint; ``reply_due`` starts later, at the first public response."""
+    """The clocks of a new complaint; ``reply_due`` starts later, at the first public response.
+
+    No step is due after the whole: a class resolved sooner than the general verify or follow-up deadline
+    (``ringan``: 2 working days, against 3 and 5) brings those forward to its resolution deadline, since a
+    complaint resolved by then was verified and followed up by then. Never the other way: a class's
+    resolution target is never pushed back.
+    """
+    resolve_due = calendar.add_working_days(created_at, policy.resolve_days[sla_class])
     return SlaDeadlines(
         sla_class=sla_class,
-        verify_due=calendar.add_working_days(created_at, policy.verify_days),
-        response_due=calendar.add_working_days(created_at, policy.response_days),
-        resolve_due=calendar.add_working_days(created_at, policy.resolve_days[sla_class]),
+        verify_due=min(calendar.add_working_days(created_at, policy.verify_days), resolve_due),
+        response_due=min(calendar.add_working_days(created_at, policy.response_days), resolve_due),
+        resolve_due=resolve_due,
         reply_due=None,
     )
 

@@ -138,3 +138,17 @@ def test_keyword_routing_records_the_rule_and_the_matched_words(api: Api, router
     assert route["rule_id"] == decision.rule_id
     assert route["matched"] == list(decision.matched)
     assert route["reason"] == decision.explanation
+
+
+def test_an_external_referral_is_not_due_for_an_answer_after_its_resolution(
+    api: Api, calendar: WorkingCalendar
+) -> None:
+    complaint = api.new_complaint(
+        category_code="LUAR_KEWENANGAN",
+        title="Listrik padam",
+        description="Listrik PLN padam sejak pagi di gang kami, trafo meledak.",
+    )
+    assert complaint["agency_id"] == "pln" and complaint["sla"]["class"] == "ringan"
+    sla = {k: datetime.fromisoformat(v) for k, v in complaint["sla"].items() if k.endswith("_due") and v}
+    assert sla["resolve_due"] == calendar.add_working_days(START, 2)
+    assert sla["verify_due"] <= sla["resolve_due"] and sla["response_due"] <= sla["resolve_due"]

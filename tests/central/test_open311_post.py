@@ -100,13 +100,14 @@ def test_the_reporter_fields_go_to_the_reporter_record(api: Api, partner: Partne
     }
 
 
-def test_a_light_category_tells_its_resolution_target(partner: Partner) -> None:
+def test_a_light_category_is_followed_up_within_its_two_days(partner: Partner) -> None:
+    # PJU is ringan: resolved within 2 working days, so followed up by then too, not within the general 5.
     response = partner.post(
         service_code="PJU", address_string="Jl. Kawi depan toko", description="Lampu mati"
     )
     assert response.status_code == 201, response.text
     assert json_of(response)[0]["service_notice"] == (
-        "Laporan Anda diteruskan ke DPUPRPKP. Target selesai 2 hari kerja (sampai 4 Feb 2026)."
+        "Laporan Anda diteruskan ke DPUPRPKP. Batas tindak lanjut 2 hari kerja (sampai 4 Feb 2026)."
     )
 
 
@@ -115,12 +116,12 @@ def test_a_matter_outside_the_city_is_referred_and_an_unclear_one_awaits_triage(
     referred = partner.post(**fields, description="Listrik PLN padam sejak pagi di gang kami")
     assert json_of(referred)[0]["service_notice"] == (
         "Laporan Anda di luar kewenangan Pemerintah Kota Malang dan dirujuk ke PT PLN (Persero) UP3 Malang. "
-        "Admin Koordinator memantau rujukan ini. Batas tindak lanjut 5 hari kerja (sampai 9 Feb 2026)."
+        "Admin Koordinator memantau rujukan ini. Batas tindak lanjut 2 hari kerja (sampai 4 Feb 2026)."
     )
     unclear = partner.post(**fields, description="Halo admin, terima kasih")
     assert json_of(unclear)[0]["service_notice"] == (
-        "Laporan Anda diterima dan akan diverifikasi Admin Koordinator dalam 3 hari kerja "
-        "(sampai 5 Feb 2026). Batas tindak lanjut 5 hari kerja (sampai 9 Feb 2026)."
+        "Laporan Anda diterima dan akan diverifikasi Admin Koordinator dalam 2 hari kerja "
+        "(sampai 4 Feb 2026). Batas tindak lanjut 2 hari kerja (sampai 4 Feb 2026)."
     )
 
 

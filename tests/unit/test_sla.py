@@ -104,14 +104,21 @@ def test_the_policy_does_not_change_when_the_callers_dict_does() -> None:
 def test_deadlines_of_a_complaint_made_before_lebaran_2026() -> None:
     # Mon 16 March 2026. Off: 18 (cuti Nyepi), 19 (Nyepi), 20, 23, 24 (cuti Idul Fitri) and the weekends.
     # Working days after it: 17, 25, 26, 27, 30, 31 March, 1, 2 April, (3 Wafat) 6 April, ...
-    deadlines = deadlines_for(wib(2026, 3, 16), SlaClass.RINGAN, CAL, POLICY)
-    assert deadlines.sla_class is SlaClass.RINGAN
+    deadlines = deadlines_for(wib(2026, 3, 16), SlaClass.NORMATIF, CAL, POLICY)
+    assert deadlines.sla_class is SlaClass.NORMATIF
     assert day_of(deadlines.verify_due) == date(2026, 3, 26)
     assert day_of(deadlines.response_due) == date(2026, 3, 30)
-    assert day_of(deadlines.resolve_due) == date(2026, 3, 25)
+    assert day_of(deadlines.resolve_due) == date(2026, 3, 30)
     assert deadlines.reply_due is None
     for due in (deadlines.verify_due, deadlines.response_due, deadlines.resolve_due):
         assert due.tzinfo is UTC
+
+
+def test_a_light_class_is_verified_and_followed_up_by_its_resolution_deadline() -> None:
+    # ringan: resolved within 2 working days (Wed 25 March): verified and answered by then, not on day 3 or 5.
+    deadlines = deadlines_for(wib(2026, 3, 16), SlaClass.RINGAN, CAL, POLICY)
+    assert day_of(deadlines.resolve_due) == date(2026, 3, 25)
+    assert deadlines.verify_due == deadlines.response_due == deadlines.resolve_due
 
 
 def test_field_inspection_class_takes_sixty_working_days() -> None:
@@ -174,3 +181,30 @@ def test_every_deadline_is_after_intake_on_a_working_day(created: datetime, sla_
         assert due > created
         assert CAL.is_working_day(day_of(due))
     assert deadlines.verify_due <= deadlines.response_due
+
+
+days = st.integers(min_value=0, max_value=70)
+
+
+@settings(deadline=None)
+@given(
+    created=moments,
+    sla_class=st.sampled_from(list(SlaClass)),
+    verify=days,
+    response=days,
+    resolve=st.fixed_dictionaries({c: days for c in SlaClass}),
+)
+def test_no_deadline_is_ever_after_the_resolution_and_none_is_moved_later(
+    created: datetime, sla_class: SlaClass, verify: int, response: int, resolve: dict[SlaClass, int]
+) -> None:
+    policy = SlaPolicy(verify_days=verify, response_days=response, resolve_days=resolve)
+    deadlines = deadlines_for(created, sla_class, CAL, policy)
+    assert deadlines.verify_due <= deadlines.resolve_due
+    assert deadlines.response_due <= deadlines.resolve_due
+    # The resolution target is the class's own, and each other clock is its own unless that came later.
+    assert deadlines.resolve_due == CAL.add_working_days(created, resolve[sla_class])
+    for due, own in (
+        (deadlines.verify_due, CAL.add_working_days(created, verify)),
+        (deadlines.response_due, CAL.add_working_days(created, response)),
+    ):
+        assert due == min(own, deadlines.resolve_due)

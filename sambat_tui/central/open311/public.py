@@ -167,7 +167,8 @@ def service_notice(complaint: PublicComplaint, agency: Agency | None, calendar: 
     """What will happen next, in Indonesian: who handles the report and by when (working days and a date).
 
     E.g. "Laporan Anda diteruskan ke DPUPRPKP. Batas tindak lanjut 5 hari kerja (sampai 9 Feb 2026)." The
-    resolution target is added when it lies after the follow-up deadline, and replaces it when it lies before.
+    resolution target is added when it lies after the follow-up deadline (it never lies before: a light
+    class's follow-up is due by its resolution, ``domain.sla.deadlines_for``).
     """
     if complaint.status is Status.CLOSED:
         when = complaint.closed_at or complaint.updated_at
@@ -193,7 +194,4 @@ def service_notice(complaint: PublicComplaint, agency: Agency | None, calendar: 
         )
     if complaint.resolve_due > complaint.response_due:
         return f"Laporan Anda diteruskan ke {agency.short_name}. {respond}; {resolve}."
-    if complaint.resolve_due < complaint.response_due:
-        # A light matter is to be resolved before the general follow-up deadline: that is the one to tell.
-        return f"Laporan Anda diteruskan ke {agency.short_name}. {resolve[0].upper()}{resolve[1:]}."
     return f"Laporan Anda diteruskan ke {agency.short_name}. {respond}."
