@@ -7,6 +7,7 @@ printed only when it is true.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import socket
 from collections.abc import Callable
@@ -59,4 +60,6 @@ class _Server(uvicorn.Server):
 def serve(app: FastAPI, listening: socket.socket, *, log_level: str, ready: Callable[[], None]) -> None:
     """Serve ``app`` on the bound socket until a signal stops it; ``ready`` runs once requests are taken."""
     config = uvicorn.Config(app, log_level=log_level)
-    _Server(config, ready).run(sockets=[listening])
+    # uvicorn re-raises the SIGINT it shut down on; as ``uvicorn.run`` does, that is a clean exit.
+    with contextlib.suppress(KeyboardInterrupt):
+        _Server(config, ready).run(sockets=[listening])

@@ -46,9 +46,12 @@ def test_listening_is_said_once_requests_are_taken_with_the_real_port(tmp_path: 
         found = re.search(r"listening on (http://127\.0\.0\.1:(\d+))$", line.strip())
         assert found is not None and int(found.group(2)) > 0, line
         assert httpx.get(f"{found.group(1)}/v1/me", timeout=10).status_code == 401  # no retry needed
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0, "Ctrl-C is a clean stop"
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=20)
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=20)
 
 
 def test_a_busy_port_is_one_clear_line_and_exit_code_2(tmp_path: Path) -> None:
