@@ -4,7 +4,8 @@ The credential is what a request presents: the bearer token on ``/v1``, the ``ap
 (in the query or the body), and otherwise the client's address (``/lacak``, Open311 GETs, a request without
 a token). Each bucket holds up to ``burst`` requests and refills at ``per_minute``; a request that finds it
 empty is refused before any route runs: ``rate_limited`` problem+json, or the GeoReport error list under
-``/open311/``. Tokens and keys are kept only as hashes.
+``/open311/``, with ``Retry-After`` = the seconds until the bucket is full again (at most a minute with the
+default burst). Tokens and keys are kept only as hashes.
 
 Memory stays bounded: a bucket idle long enough to be full again is the same as no bucket, so it is dropped
 (least recently used first, as requests come in), and past ``max_keys`` buckets the least recently used one
@@ -87,7 +88,12 @@ class TokenBuckets:
         return len(self._buckets)
 
     def take(self, key: str) -> float:
-        """Spend one request of ``key``'s bucket: 0.0 when allowed, else the seconds until it would be."""
+        """Spend one request of ``key``'s bucket: 0.0 when allowed, else the seconds until it is full again.
+
+        Not until the next single request: that is what ``Retry-After`` says, and a client that waited for
+        one request would spend it on its first call (a sync starts with ``/v1/me``) and be refused again
+        without ever getting its work through.
+        """
         with self._lock:
             now = self._clock()
             self._evict(now)
@@ -97,7 +103,7 @@ class TokenBuckets:
                 self._buckets[key] = (tokens - 1.0, now)
                 return 0.0
             self._buckets[key] = (tokens, now)
-            return (1.0 - tokens) / self._rate
+            return (self._capacity - tokens) / self._rate
 
     def _evict(self, now: float) -> None:
         while self._buckets:

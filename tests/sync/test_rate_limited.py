@@ -1,7 +1,7 @@
 """A server that rate-limits the client: 429 means "try later", honouring Retry-After, and loses nothing.
 
 Against a real ``sambat-central serve``: first without a limit (the first sync), then restarted with a small
-one (600 a minute, bursts of 8) while a dozen notes wait in the outbox.
+one (2 a second, bursts of 5, so Retry-After is 3 s) while eight notes wait in the outbox.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tests.support.server import CentralServer
 pytestmark = pytest.mark.e2e
 
 USER = "operator.dpuprpkp"
-NOTES = 12
+NOTES = 8
 
 
 def test_a_rate_limited_sync_waits_as_asked_and_loses_nothing(tmp_path: Path, client_home: Path) -> None:
@@ -32,7 +32,7 @@ def test_a_rate_limited_sync_waits_as_asked_and_loses_nothing(tmp_path: Path, cl
             bodies = [f"Catatan lapangan nomor {n}" for n in range(NOTES)]
             assert all(session.actions.note(complaint["id"], body).queued for body in bodies)
             with server.stopped():
-                server.serve_options = ("--rate-limit", "600", "--rate-burst", "8")
+                server.serve_options = ("--rate-limit", "120", "--rate-burst", "5")
 
             limited = session.sync.run_once()
             assert limited.online and limited.retry_after is not None and limited.retry_after >= 1
