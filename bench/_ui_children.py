@@ -3,11 +3,17 @@
     python -m bench._ui_children minimal
     python -m bench._ui_children datatable CACHE.sqlite3 ROWS
     python -m bench._ui_children traced LOG [sambat-tui arguments]
+    python -m bench._ui_children floor
 
 ``minimal``: a Textual app showing one empty ``DataTable`` (one column, so that its first frame carries a
 label the bench can wait for). ``datatable``: a ``DataTable`` holding ROWS rows of the cache in the inbox's
 columns; it reads them with one plain SELECT, so what it costs beyond that read is the widget's own. Both
 import Textual and the standard library only: a baseline must not pay for our modules.
+
+``floor``: Textual's own cost of the inbox's screen changes, with nothing of ours and no data: one line-API
+widget filling the screen with rows shaped like the inbox's (about as many styled segments a row, built in
+advance), moving a highlighted cursor row on ``j`` (two lines repainted, or the page shifted by one at the
+bottom edge) and flipping the page on ``pagedown``. Whatever the real app takes beyond it is ours.
 
 ``traced``: the real ``sambat-tui`` (``python -m sambat_tui.cli``), writing to LOG when each module of
 ``WATCHED`` starts to load (``time.monotonic()``, the clock the bench reads), to set against the moment the
@@ -62,6 +68,107 @@ def run_table(rows: list[tuple[str, ...]]) -> None:
     TableApp().run()
 
 
+FLOOR_LABEL = "FLOOR-READY"
+
+
+def run_floor(total: int = 100_000) -> None:
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.geometry import Region
+    from textual.strip import Strip
+    from textual.widget import Widget
+
+    plain, late, cursor = (
+        Style(color="white", bgcolor="grey11"),
+        Style(color="red", bold=True),
+        Style(bgcolor="blue"),
+    )
+
+    def cells(i: int, width: int) -> list[Segment]:
+        texts = (f"  MLG-2026-{i:06d} ", f"{i % 90:>3}h ", f"{-(i % 9):>3} hk ", "JALAN_RUSAK    ")
+        texts += (
+            f"Jalan berlubang depan SDN {i % 50:<4}   ",
+            "Lowokwaru     ",
+            "Disposisi    ",
+            "field.dpuprpkp",
+        )
+        segments = [Segment(text, late if n == 2 else plain) for n, text in enumerate(texts)]
+        used = sum(len(text) for text in texts)
+        return [*segments, Segment(" " * max(0, width - used), plain)]
+
+    class Floor(Widget):
+        BINDINGS = [  # noqa: RUF012
+            Binding("j", "down"),
+            Binding("pagedown", "page"),
+            Binding("G", "last"),
+            Binding("g", "first"),
+            Binding("q", "quit"),
+        ]
+        can_focus = True
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.top = 0
+            self.cursor = 0
+            self.rows: dict[tuple[int, bool, int], Strip] = {}
+
+        def render_line(self, y: int) -> Strip:
+            width = self.size.width
+            if y == 0:
+                return Strip([Segment(FLOOR_LABEL.ljust(width), plain)], width)
+            index = self.top + y - 1
+            key = (index, index == self.cursor, width)
+            strip = self.rows.get(key)
+            if strip is None:
+                segments = cells(index, width)
+                if index == self.cursor:
+                    segments = list(Segment.apply_style(segments, post_style=cursor))
+                strip = Strip(segments, width).crop(0, width)
+                self.rows[key] = strip
+            return strip
+
+        def _page(self) -> int:
+            return self.size.height - 1
+
+        def action_down(self) -> None:
+            before = self.cursor
+            self.cursor = min(total - 1, self.cursor + 1)
+            if self.cursor >= self.top + self._page():
+                self.top += 1
+                self.refresh()
+            else:
+                width = self.size.width
+                self.refresh(
+                    Region(0, 1 + before - self.top, width, 1),
+                    Region(0, 1 + self.cursor - self.top, width, 1),
+                )
+
+        def action_page(self) -> None:
+            step = self._page() - 1
+            self.top = min(total - self._page(), self.top + step)
+            self.cursor = min(total - 1, self.cursor + step)
+            self.refresh()
+
+        def action_last(self) -> None:
+            self.top, self.cursor = total - self._page(), total - 1
+            self.refresh()
+
+        def action_first(self) -> None:
+            self.top = self.cursor = 0
+            self.refresh()
+
+    class FloorApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Floor()
+
+        def on_mount(self) -> None:
+            self.query_one(Floor).focus()
+
+    FloorApp().run()
+
+
 def table_rows(cache: str, limit: int) -> list[tuple[str, ...]]:
     """The first ``limit`` complaints by deadline, as the inbox's "semua" tab orders them."""
     conn = sqlite3.connect(f"file:{cache}?mode=ro", uri=True)
@@ -108,10 +215,14 @@ def main(argv: list[str]) -> int:
         run_minimal()
     elif argv[:1] == ["datatable"] and len(argv) == 3:
         run_table(table_rows(argv[1], int(argv[2])))
+    elif argv[:1] == ["floor"]:
+        run_floor()
     elif argv[:1] == ["traced"] and len(argv) >= 2:
         run_traced(argv[1], argv[2:])
     else:
-        sys.stderr.write("usage: python -m bench._ui_children minimal | datatable CACHE ROWS | traced LOG\n")
+        sys.stderr.write(
+            "usage: python -m bench._ui_children minimal | floor | datatable CACHE ROWS | traced LOG\n"
+        )
         return 2
     return 0
 

@@ -17,6 +17,8 @@ Issue 4's figures, all measured in one run on one machine, each against a baseli
    holding 100k rows of the same cache gives the baseline for ``pagedown`` and for the first frame.
 3. Resident memory (VmRSS, and the peak VmHWM, from /proc) after the first frame and after the keys: ours
    at 100k and at N, the minimal app.
+4. Textual's floor for the moves (``bench._ui_children floor``): the same screen changes made by one line-API
+   widget with no data, so that what the real app takes beyond it is ours and the rest is Textual's.
 
 The cache is built once per size through ``complaints.upsert_many`` in bulk (``bench.store_bench``'s
 synthetic city; full text rebuilt once) under ``--cache-dir`` and reused on later runs; without
@@ -293,6 +295,7 @@ def ours(cache: Cache) -> tuple[list[str], dict[str, str]]:
 
 
 MINIMAL: tuple[list[str], dict[str, str]] = (["-m", "bench._ui_children", "minimal"], {})
+FLOOR: tuple[list[str], dict[str, str]] = (["-m", "bench._ui_children", "floor"], {})
 
 
 # ------------------------------------------------------------------------------------------- measuring
@@ -397,6 +400,22 @@ def measure_keys(cache: Cache, reps: int) -> Keys:
     return result
 
 
+def measure_floor(reps: int) -> Keys:
+    """Textual's own time for the same screen changes (``bench._ui_children floor``): the floor under ours."""
+    result = Keys()
+    with running(*FLOOR) as child:
+        child.wait_for(b"FLOOR-READY", 0, limit=120)
+        child.settle(1.0)
+        for _ in range(reps):
+            result.add("j", child.press(KEYS["j"]))
+        for _ in range(reps):
+            result.add("pagedown", child.press(KEYS["pagedown"]))
+        for _ in range(reps):
+            result.add("g", child.press(KEYS["g"]))
+            result.add("G", child.press(KEYS["G"]))
+    return result
+
+
 def measure_table(cache: Cache, rows: int, runs: int, reps: int) -> tuple[list[float], Keys, float]:
     starts: list[float] = []
     keys = Keys()
@@ -468,6 +487,9 @@ def run(directory: Path, sizes: Sizes, command: str) -> int:
     log(f"DataTable with {sizes.table_rows:,} rows ({load_average()})")
     table_starts, table_keys, table_rss = measure_table(small, sizes.table_rows, sizes.table_runs, sizes.reps)
     table_load = load_average()
+    log(f"Textual's floor ({load_average()})")
+    floor = measure_floor(sizes.reps)
+    floor_load = load_average()
 
     ours_start = statistics.median(s.seconds for s in mine)
     base_start = statistics.median(s.seconds for s in base)
@@ -505,6 +527,16 @@ def run(directory: Path, sizes: Sizes, command: str) -> int:
         f"  moves p99 {moves:.1f} ms (target < 16: {verdict(moves < 16)});"
         f" search p99 {search:.1f} ms (target < 50: {verdict(search < 50)})"
     )
+    print(f"  Textual's floor: the same screen changes by one line-API widget, no data ({floor_load}):")
+    for name in ("j", "pagedown", "G"):
+        print(key_line(name, floor))
+    over = ", ".join(
+        f"{name} +{pct(keys.times[name][1], 0.5) - pct(floor.times[name][1], 0.5):.1f}"
+        f"/+{pct(keys.times[name][1], 0.99) - pct(floor.times[name][1], 0.99):.1f}"
+        for name in ("j", "pagedown", "G")
+    )
+    floor_moves = max(pct(floor.times[k][1], 0.99) for k in ("j", "pagedown", "G"))
+    print(f"    ours over the floor, p50/p99 ms: {over}; the floor's own moves p99 {floor_moves:.1f} ms")
     print(f"  at {small.n:,} cached, for comparison:")
     for name in ("j", "pagedown", "G", "search"):
         print(key_line(name, keys_small))
