@@ -93,3 +93,41 @@ def test_opening_an_up_to_date_cache_does_not_load_sqlite_utils(tmp_path: Path) 
     )
     found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert json.loads(found.stdout) is False
+
+
+def test_needs_seed_compares_the_stored_data_by_value_and_json_type(store: Store) -> None:
+    shipped = load_reference()
+    agency = shipped.agencies[0].id
+    with store.transaction() as conn:
+        reference.seed(conn, shipped)
+        stored = reference.get(conn, RefEntity.AGENCY, agency)
+        assert stored is not None and stored["active"] is True
+    reordered = json.dumps(dict(reversed(list(stored.items()))))
+    for text, differs in (
+        (reordered, False),  # the same object, its keys in another order
+        (json.dumps({**stored, "active": 1}), True),  # 1 is not true in JSON
+        (json.dumps({**stored, "name": stored["name"] + " "}), True),
+        (json.dumps({**stored, "extra": None}), True),
+        ("{not json", True),
+    ):
+        with store.transaction() as conn:
+            conn.execute("UPDATE agencies SET data = ? WHERE id = ?", (text, agency))
+        with store.read() as conn:
+            assert reference.needs_seed(conn, shipped) is differs, text
+
+
+def test_deciding_whether_to_seed_does_not_load_the_wire_encoder(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    with Store.open(path) as opened, opened.transaction() as conn:
+        reference.seed(conn, load_reference())
+    probe = (
+        "import json, sys\n"
+        "from sambat_tui.domain.reference import load_reference\n"
+        "from sambat_tui.store import reference\n"
+        "from sambat_tui.store.db import Store\n"
+        f"with Store.open({str(path)!r}) as store, store.read() as conn:\n"
+        "    seed = reference.needs_seed(conn, load_reference())\n"
+        "print(json.dumps([seed, 'pydantic_core' in sys.modules]))\n"
+    )
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert json.loads(found.stdout) == [False, False]
