@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
@@ -302,3 +303,23 @@ def test_i18n_loads_neither_textual_nor_rich() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_catalogue_is_read_when_its_language_is_first_asked_for() -> None:
+    code = (
+        "import json, os\n"
+        "os.environ.pop('PYTEST_CURRENT_TEST', None)\n"
+        "from sambat_tui.ui.i18n import translator as t\n"
+        "from sambat_tui.ui.i18n.catalogue import check_catalogues\n"
+        "seen = [t.shipped_catalogues().loaded()]\n"
+        "english = t.set_language('en')\n"
+        "seen.append(t.shipped_catalogues().loaded())\n"
+        "english.t('no.such.message')\n"  # a miss falls back to Indonesian, the source language
+        "seen.append(t.shipped_catalogues().loaded())\n"
+        "shipped = t.shipped_catalogues()\n"
+        "print(json.dumps([seen, check_catalogues(shipped), sorted(shipped), 'xx' in shipped]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seen, problems, languages, unknown = json.loads(result.stdout)
+    assert seen == [[], ["en"], ["id", "en"]]
+    assert problems == [] and languages == sorted(LANGUAGES) and unknown is False

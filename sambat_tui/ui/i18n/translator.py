@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
@@ -98,10 +98,44 @@ def normalise_language(tag: str) -> str:
     return base
 
 
+class _ShippedCatalogues(Mapping[str, Catalogue]):
+    """Every language of :data:`LANGUAGES`, each catalogue read the first time it is asked for.
+
+    The app shows one language: reading the other one too (TOML, every placeholder checked) was a tenth of
+    what our code adds to the time to the first frame. The other is read when the language changes, when a
+    message is missing from the current one (the fallback), or when a test goes through all of them.
+    """
+
+    def __init__(self) -> None:
+        self._read: dict[str, Catalogue] = {}
+
+    def __getitem__(self, lang: str) -> Catalogue:
+        found = self._read.get(lang)
+        if found is None:
+            if lang not in LANGUAGES:
+                raise KeyError(lang)
+            # Two threads may both read it the first time; either copy is the same catalogue.
+            found = self._read[lang] = load_catalogue(lang)
+        return found
+
+    def __contains__(self, lang: object) -> bool:
+        return lang in LANGUAGES
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+    def loaded(self) -> tuple[str, ...]:
+        """The languages read so far."""
+        return tuple(lang for lang in LANGUAGES if lang in self._read)
+
+
 @cache
-def shipped_catalogues() -> Mapping[str, Catalogue]:
-    """The catalogues that ship with the app, read once."""
-    return {lang: load_catalogue(lang) for lang in LANGUAGES}
+def shipped_catalogues() -> _ShippedCatalogues:
+    """The catalogues that ship with the app, each read once, when first asked for."""
+    return _ShippedCatalogues()
 
 
 def _strict_now() -> bool:
@@ -138,6 +172,7 @@ class Translator:
         if code not in self._catalogues:
             raise UnknownLanguage(f"no catalogue for language {lang!r}")
         self.lang = code
+        self._catalogue = self._catalogues[code]
         self._strict = strict
         self._reported: set[str] = set()
 
@@ -146,11 +181,11 @@ class Translator:
         return _strict_now() if self._strict is None else self._strict
 
     def has(self, key: str) -> bool:
-        return key in self._catalogues[self.lang]
+        return key in self._catalogue
 
     def t(self, key: str, /, **params: object) -> str:
         """The message ``key`` with its ``{placeholders}`` filled from ``params``."""
-        message = self._catalogues[self.lang].messages.get(key)
+        message = self._catalogue.messages.get(key)
         if message is None:
             self._miss(f"no message {key!r} in the {self.lang!r} catalogue")
             message = self._catalogues[DEFAULT_LANGUAGE].messages.get(key)
