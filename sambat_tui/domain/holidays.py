@@ -22,8 +22,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
+
+from sambat_tui.domain.package_data import package_text
 
 HEADER = ("date", "name", "kind")
 DEFAULT_FILE = "holidays.csv"
@@ -56,7 +57,7 @@ class HolidayFileError(ValueError):
 def read_holidays(path: Path | None = None) -> tuple[Holiday, ...]:
     """Read and check a holiday file; ``None`` reads the shipped one. Sorted by date."""
     if path is None:
-        text = resources.files("sambat_tui.domain").joinpath("data", DEFAULT_FILE).read_text(encoding="utf-8")
+        text = package_text("sambat_tui.domain", "data", DEFAULT_FILE)
         return parse_holidays(text, source=DEFAULT_FILE)
     # utf-8-sig: a file saved by a spreadsheet program often starts with a byte-order mark.
     return parse_holidays(path.read_text(encoding="utf-8-sig"), source=str(path))

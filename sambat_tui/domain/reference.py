@@ -10,11 +10,11 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
 from sambat_tui.domain.model import AgencyKind, SlaClass
+from sambat_tui.domain.package_data import package_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +119,7 @@ def _rows(name: str, directory: Path | None) -> Iterator[_Row]:
     path = reference_file(name, directory)
     if path is None:
         source = name
-        text = resources.files("sambat_tui.domain").joinpath("data", name).read_text(encoding="utf-8")
+        text = package_text("sambat_tui.domain", "data", name)
     else:
         source = str(path)
         try:

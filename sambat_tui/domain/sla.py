@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.model import SlaClass
+from sambat_tui.domain.package_data import package_text
 
 DEFAULT_FILE = "sla.toml"
 
@@ -75,11 +75,7 @@ class SlaPolicy:
         """Read a policy file (default: the shipped ``domain/data/sla.toml``); omitted keys keep defaults."""
         if path is None:
             source = DEFAULT_FILE
-            text = (
-                resources.files("sambat_tui.domain")
-                .joinpath("data", DEFAULT_FILE)
-                .read_text(encoding="utf-8")
-            )
+            text = package_text("sambat_tui.domain", "data", DEFAULT_FILE)
         else:
             source = str(path)
             text = path.read_text(encoding="utf-8-sig")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from sambat_tui.domain.model import Status
+from sambat_tui.domain.package_data import package_text
 
 ANY_GROUP = "*"
 PLACEHOLDER_REF = "{ref}"
@@ -64,11 +64,7 @@ def _parse(data: dict[str, object], where: str) -> tuple[CannedResponse, ...]:
 def load_canned_responses(path: Path | None = None) -> tuple[CannedResponse, ...]:
     """The shipped responses, or those of a city's own file."""
     if path is None:
-        text = (
-            resources.files("sambat_tui.services")
-            .joinpath("data", "canned_responses.toml")
-            .read_text("utf-8")
-        )
+        text = package_text("sambat_tui.services", "data", "canned_responses.toml")
         where = "canned_responses.toml"
     else:
         text, where = path.read_text(encoding="utf-8"), str(path)

@@ -22,9 +22,10 @@ import string
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
+
+from sambat_tui.domain.package_data import package_text
 
 __all__ = [
     "PLURAL_FORMS",
@@ -145,10 +146,11 @@ def load_catalogue(lang: str, directory: Path | None = None) -> Catalogue:
         except FileNotFoundError:
             raise CatalogueError(f"no catalogue for language {lang!r} ({path})") from None
         return parse_catalogue(text, lang, str(path))
-    shipped = resources.files(__package__).joinpath(name)
-    if not shipped.is_file():
-        raise CatalogueError(f"no catalogue for language {lang!r} in {__package__}")
-    return parse_catalogue(shipped.read_text(encoding="utf-8"), lang, name)
+    try:
+        text = package_text(__package__, name)
+    except FileNotFoundError:
+        raise CatalogueError(f"no catalogue for language {lang!r} in {__package__}") from None
+    return parse_catalogue(text, lang, name)
 
 
 def check_catalogues(catalogues: Mapping[str, Catalogue]) -> list[str]:
