@@ -259,4 +259,8 @@ def test_the_fast_envelope_check_agrees_with_the_contract_model(raw: dict[str, A
         assert isinstance(parsed, Unparsed)
     else:
         assert isinstance(parsed, FeedChange)
-        assert parsed.envelope() == expected.model_dump(mode="json")
+        # As Python values, not JSON: both paths keep a non-finite float the server sent (the store refuses it
+        # later), which JSON mode would show as null; dumped so that NaN compares equal to itself.
+        assert json.dumps(parsed.envelope(), sort_keys=True) == json.dumps(
+            expected.model_dump(), sort_keys=True
+        )
