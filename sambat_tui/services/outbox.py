@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -37,12 +37,18 @@ class OutboxEntry:
     public_ref: str
     op: str
     summary: str
-    """What the mutation does, one line: ``take``, ``return: <reason>``, ``public_response: <text>``."""
+    """What the mutation does, one line in the wire's words, for logs and scripts: ``take``,
+    ``return: <reason>``, ``public_response: <text>``. People read ``kind`` and ``details`` instead."""
     state: str
     attempts: int
     last_error: str | None
     server_reason: str | None
     created_at: datetime
+    kind: str = ""
+    """What the mutation does, for the UI to say in its own language (``describe``): ``transition``,
+    ``update``, ``disposition``, ``visibility``, ``duplicate``; another op is its own kind."""
+    details: Mapping[str, str] = field(default_factory=dict)
+    """The kind's values, as stored (untrusted: neutralise before display); see ``describe``."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,40 @@ class OutboxCounts:
     def waiting(self) -> int:
         """Everything not yet on the server."""
         return self.pending + self.failed + self.conflicts
+
+
+def describe(op: str, payload: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+    """A mutation as a kind and its details, every value a string (the UI words them from its catalogue):
+
+    - ``transition``: ``action`` (an ``Action`` value), ``text`` (the reason, if any)
+    - ``update``: ``update_kind`` (an ``UpdateKind`` value), ``text`` (the body)
+    - ``disposition``: ``disposition`` (a ``DispositionKind`` value), ``to_agency``, ``to_desk``, ``to_user``
+      (those given), ``text`` (the reason)
+    - ``visibility``: ``visibility`` (a ``Visibility`` value), ``text`` (the reason)
+    - ``duplicate``: ``original`` (its reference; absent when unlinking), ``text`` (the reason)
+    - any other op: itself, no details
+    """
+    from sambat_tui.sync.optimistic import Op
+
+    fields: dict[str, str]
+    if op == Op.TRANSITION:
+        fields = {"action": "action", "text": "reason"}
+    elif op == Op.UPDATE:
+        fields = {"update_kind": "kind", "text": "body"}
+    elif op == Op.DISPOSITION:
+        fields = {"disposition": "kind", "to_agency": "to_agency", "to_desk": "to_desk", "to_user": "to_user"}
+        fields["text"] = "reason"
+    elif op == Op.VISIBILITY:
+        fields = {"visibility": "visibility", "text": "reason"}
+    elif op == Op.DUPLICATE:
+        original = payload.get("duplicate_of_ref") or payload.get("duplicate_of")
+        details = {"original": str(original)} if original else {}
+        reason = payload.get("reason")
+        return op, details | ({"text": reason} if isinstance(reason, str) and reason else {})
+    else:
+        return op, {}
+    found = {name: payload.get(key) for name, key in fields.items()}
+    return op, {name: str(value) for name, value in found.items() if value is not None and value != ""}
 
 
 def summarise(op: str, payload: Mapping[str, Any]) -> str:
@@ -82,6 +122,7 @@ def summarise(op: str, payload: Mapping[str, Any]) -> str:
 
 
 def _entry(stored: StoredEntry, ref: str | None) -> OutboxEntry:
+    kind, details = describe(stored.op, stored.payload)
     return OutboxEntry(
         seq=stored.seq,
         mutation_id=stored.mutation_id,
@@ -94,6 +135,8 @@ def _entry(stored: StoredEntry, ref: str | None) -> OutboxEntry:
         last_error=stored.last_error,
         server_reason=stored.server_reason,
         created_at=stored.created_at,
+        kind=kind,
+        details=details,
     )
 
 

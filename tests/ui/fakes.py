@@ -26,7 +26,7 @@ from sambat_tui.services.actions import ActionResult
 from sambat_tui.services.complaints import ComplaintDetail, TimelineEntry
 from sambat_tui.services.identity import Identity
 from sambat_tui.services.inbox import InboxPage, InboxRow, Sort, Tab
-from sambat_tui.services.outbox import OutboxActionRefused, OutboxCounts, OutboxEntry
+from sambat_tui.services.outbox import OutboxActionRefused, OutboxCounts, OutboxEntry, describe
 from sambat_tui.services.sync import SyncProgress, SyncReport, SyncStatus
 from sambat_tui.services.templates import CannedResponse
 
@@ -410,7 +410,16 @@ class FakeActions:
             return frozenset()
         return allowed_actions(record.status, identity.roles)
 
-    def _queue(self, record: Record, op: str, summary: str, entry: TimelineEntry | None) -> str:
+    def _queue(
+        self,
+        record: Record,
+        op: str,
+        summary: str,
+        entry: TimelineEntry | None,
+        payload: dict[str, Any] | None = None,
+    ) -> str:
+        """Queue a mutation; ``payload`` (the real service's) gives its kind and details as the outbox has."""
+        kind, details = describe(op, payload) if payload is not None else (op, {})
         mutation_id = str(uuid.uuid4())
         record.pending += 1
         if entry is not None:
@@ -428,6 +437,8 @@ class FakeActions:
                 last_error=None,
                 server_reason=None,
                 created_at=self._s.now(),
+                kind=kind,
+                details=details,
             )
         )
         return mutation_id
@@ -478,7 +489,8 @@ class FakeActions:
                 detail="",
                 pending=True,
             )
-            queued.append(self._queue(record, "transition", f"{action.value}", entry))
+            payload = {"action": action.value, "reason": reason}
+            queued.append(self._queue(record, "transition", f"{action.value}", entry, payload))
         return ActionResult(tuple(queued), tuple(refused))
 
     def _update(self, complaint_id: str, body: str, public: bool) -> ActionResult:
@@ -506,7 +518,8 @@ class FakeActions:
             pending=True,
         )
         kind = "public_response" if public else "internal_note"
-        return ActionResult((self._queue(record, "update", one_line(f"{kind}: {body}", 80), entry),), ())
+        summary, payload = one_line(f"{kind}: {body}", 80), {"kind": kind, "body": body}
+        return ActionResult((self._queue(record, "update", summary, entry, payload),), ())
 
     def respond(self, complaint_id: str, body: str) -> ActionResult:
         return self._update(complaint_id, body, public=True)
@@ -577,7 +590,10 @@ class FakeOutbox:
             raise OutboxActionRefused("it may have reached the server; retry it first")
         head = entry.summary.partition(": ")[0]
         self._s.outbox_entries[index] = replace(
-            entry, summary=one_line(f"{head}: {body}", 80), state="pending"
+            entry,
+            summary=one_line(f"{head}: {body}", 80),
+            details={**entry.details, "text": body},
+            state="pending",
         )
 
 

@@ -15,7 +15,7 @@ from textual.keys import _character_to_key
 
 from sambat_tui.domain.model import Action, Role, Status
 from sambat_tui.services.complaints import TimelineEntry
-from sambat_tui.services.outbox import OutboxEntry
+from sambat_tui.services.outbox import OutboxEntry, describe, summarise
 from sambat_tui.ui.app import SambatApp
 from sambat_tui.ui.ports import AppOptions
 from tests.ui.fakes import NOW, FakeSession, make_records
@@ -63,19 +63,27 @@ def _sync_marks(session: FakeSession) -> None:
 def _outbox_states(session: FakeSession) -> None:
     records = session.records
     entries = [
-        ("transition", "take", "pending", 0, None, None),
-        ("update", "public_response: Perbaikan dijadwalkan minggu ini.", "sending", 1, None, None),
-        ("transition", "close", "failed", 4, "HTTP 503 from the server", None),
+        ("transition", {"action": "take"}, "pending", 0, None, None),
         (
             "update",
-            "public_response: Sudah kami tangani.",
+            {"kind": "public_response", "body": "Perbaikan dijadwalkan minggu ini."},
+            "sending",
+            1,
+            None,
+            None,
+        ),
+        ("transition", {"action": "close"}, "failed", 4, "HTTP 503 from the server", None),
+        (
+            "update",
+            {"kind": "public_response", "body": "Sudah kami tangani."},
             "conflict",
             1,
             "409",
             "Pengaduan sudah dialihkan ke instansi lain (bukan lingkup Anda lagi).",
         ),
     ]
-    for n, (op, summary, state, attempts, error, reason) in enumerate(entries):
+    for n, (op, payload, state, attempts, error, reason) in enumerate(entries):
+        kind, details = describe(op, payload)
         record = records[n + 2]
         record.pending += 1
         session.outbox_entries.append(
@@ -85,12 +93,14 @@ def _outbox_states(session: FakeSession) -> None:
                 complaint_id=record.id,
                 public_ref=record.public_ref,
                 op=op,
-                summary=summary,
+                summary=summarise(op, payload),
                 state=state,
                 attempts=attempts,
                 last_error=error,
                 server_reason=reason,
                 created_at=NOW - timedelta(minutes=30 - n),
+                kind=kind,
+                details=details,
             )
         )
 

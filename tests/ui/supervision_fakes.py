@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sambat_tui.domain import transitions as rules
 from sambat_tui.domain.calendar import WorkingCalendar
@@ -339,11 +340,18 @@ class FakeSupervisorActions(FakeActions):
             outcome.assignee_id = to_user
             self.moves.append((complaint_id, kind, to_agency, to_desk, to_user, reason))
             target = "/".join(p for p in (to_agency, to_desk) if p)
-            queued.append(self._queue(outcome, "disposition", f"{kind.value} -> {target}: {reason}", None))
+            summary = f"{kind.value} -> {target}: {reason}"
+            payload = {"kind": kind.value, "to_agency": to_agency, "to_desk": to_desk, "to_user": to_user}
+            queued.append(self._queue(outcome, "disposition", summary, None, {**payload, "reason": reason}))
         return ActionResult(tuple(queued), tuple(refused))
 
     def _permitted(
-        self, ids: Sequence[str], permission: rules.Permission, op: str, summary: str
+        self,
+        ids: Sequence[str],
+        permission: rules.Permission,
+        op: str,
+        summary: str,
+        payload: dict[str, Any],
     ) -> ActionResult:
         queued, refused = [], []
         for complaint_id in ids:
@@ -356,15 +364,20 @@ class FakeSupervisorActions(FakeActions):
             if isinstance(outcome, str):
                 refused.append((complaint_id, outcome))
             else:
-                queued.append(self._queue(outcome, op, summary, None))
+                queued.append(self._queue(outcome, op, summary, None, payload))
         return ActionResult(tuple(queued), tuple(refused))
 
     def archive(self, ids: Sequence[str], reason: str) -> ActionResult:
-        return self._permitted(ids, rules.Permission.ARCHIVE, "transition", f"archive: {reason}")
+        payload = {"action": "archive", "reason": reason}
+        return self._permitted(ids, rules.Permission.ARCHIVE, "transition", f"archive: {reason}", payload)
 
     def set_visibility(self, ids: Sequence[str], visibility: Visibility, *, reason: str) -> ActionResult:
         result = self._permitted(
-            ids, rules.Permission.SET_VISIBILITY, "visibility", f"visibility -> {visibility}"
+            ids,
+            rules.Permission.SET_VISIBILITY,
+            "visibility",
+            f"visibility -> {visibility}",
+            {"visibility": Visibility(visibility).value, "reason": reason},
         )
         for complaint_id in ids:
             record = self._s.find(complaint_id)
@@ -373,8 +386,16 @@ class FakeSupervisorActions(FakeActions):
         return result
 
     def link_duplicate(self, complaint_id: str, original_id: str | None, *, reason: str) -> ActionResult:
+        original = self._s.find(original_id) if original_id is not None else None
+        payload = {"duplicate_of": original_id, "reason": reason}
+        if original is not None:
+            payload["duplicate_of_ref"] = original.public_ref
         return self._permitted(
-            [complaint_id], rules.Permission.LINK_DUPLICATE, "duplicate", f"duplicate of {original_id}"
+            [complaint_id],
+            rules.Permission.LINK_DUPLICATE,
+            "duplicate",
+            f"duplicate of {original_id}",
+            payload,
         )
 
 

@@ -6,12 +6,9 @@ reason. ``R`` retries, ``e`` edits a response or note and retries it, ``d`` disc
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from typing import ClassVar
-
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -28,6 +25,7 @@ from sambat_tui.ui.flows import Context
 from sambat_tui.ui.i18n import t
 from sambat_tui.ui.keys import MUTATING_ACTIONS, Scope, bindings
 from sambat_tui.ui.messages import DataChanged
+from sambat_tui.ui.widgets.complaint_view import vocabulary
 from sambat_tui.ui.widgets.key_bar import KeyBar
 from sambat_tui.ui.widgets.status_bar import StatusBar
 
@@ -35,6 +33,35 @@ if TYPE_CHECKING:
     from sambat_tui.ui.ports import OutboxEntry
 
 _MARKS = {"pending": "⇡", "sending": "↑", "failed": "✗", "conflict": "!"}
+_MOVES = ("reassign", "dispose")  # the dispositions a person queues; the others are the server's
+
+
+def what(entry: OutboxEntry, limit: int = 120) -> str:
+    """What a queued change does, in the UI's language (from the entry's kind and details), then its reason
+    or text: ``Alihkan ke dpuprpkp/dpuprpkp.pju: beban meja``. An entry of a kind this client does not know
+    shows its wire summary."""
+    details = entry.details
+    if entry.kind == "transition":
+        head = vocabulary("action", details.get("action"))
+    elif entry.kind == "update":
+        head = vocabulary("update", details.get("update_kind"))
+    elif entry.kind == "disposition":
+        kind = details.get("disposition", "")
+        parts = (details.get(k) for k in ("to_agency", "to_desk", "to_user"))
+        target = "/".join(one_line(p, 40) for p in parts if p) or "?"
+        if kind in _MOVES:
+            head = t(f"outbox.what.{kind}", target=target)
+        else:
+            head = t("outbox.what.move", kind=vocabulary("disposition", kind), target=target)
+    elif entry.kind == "visibility":
+        head = t("outbox.what.visibility", visibility=vocabulary("visibility", details.get("visibility")))
+    elif entry.kind == "duplicate":
+        original = details.get("original")
+        head = t("outbox.what.duplicate", ref=one_line(original, 40)) if original else t("outbox.what.unlink")
+    else:
+        return one_line(entry.summary, limit)
+    text = details.get("text")
+    return one_line(f"{head}: {text}" if text else head, limit)
 
 
 class OutboxScreen(Screen[None]):
@@ -96,7 +123,7 @@ class OutboxScreen(Screen[None]):
             t(f"outbox.state.{entry.state}") if entry.state in _MARKS else one_line(entry.state, 20),
             state_style,
         )
-        text.append("  " + one_line(entry.summary, 120))
+        text.append("  " + what(entry))
         dim = self._style("dim")
         text.append(f"\n   {fmt.when(entry.created_at)}", dim)
         if entry.attempts:
@@ -155,7 +182,7 @@ class OutboxScreen(Screen[None]):
             refresh()
 
     def _attempt(self, act: Callable[[], None], done_message: str) -> bool:
-        """Run one outbox act; a refusal (being sent right now, already gone, a bad text) is shown, not raised."""
+        """Run one outbox act; a refusal (being sent, gone, a bad text) is shown, not raised."""
         from sambat_tui.services.actions import TextRefused
         from sambat_tui.services.outbox import OutboxActionRefused
 
@@ -187,9 +214,9 @@ class OutboxScreen(Screen[None]):
         detail = self.ctx.session.complaints.get(entry.complaint_id)
         if detail is not None:
             for item in detail.timeline:
-                if item.pending and item.kind == "update" and item.subkind == head:
-                    if one_line(item.body).startswith(shown):
-                        return item.body
+                same_kind = item.pending and item.kind == "update" and item.subkind == head
+                if same_kind and one_line(item.body).startswith(shown):
+                    return item.body
         return shown
 
     def action_edit(self) -> None:
@@ -226,7 +253,7 @@ class OutboxScreen(Screen[None]):
                     partial(self.ctx.session.outbox.discard, entry.mutation_id), t("notify.discarded")
                 )
 
-        body = t("discard.body", summary=one_line(entry.summary, 80), ref=one_line(entry.public_ref, 40))
+        body = t("discard.body", summary=what(entry, 80), ref=one_line(entry.public_ref, 40))
         self.app.push_screen(
             ConfirmDialog(t("discard.title"), body, yes=t("discard.confirm"), danger=True), answered
         )
