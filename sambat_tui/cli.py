@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import getpass
 import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any, NoReturn, TextIO
 
 from sambat_tui import __version__
 from sambat_tui.domain.calendar import JAKARTA
@@ -146,23 +145,60 @@ def safe(text: object, max_len: int | None = None) -> str:
 # --- the parser ---
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="sambat-tui",
-        description="Kotak masuk pengaduan untuk operator OPD / complaint inbox for agency operators.",
-    )
+PROG = "sambat-tui"
+
+
+def _add_app_options(parser: argparse.ArgumentParser, *, version: bool = False) -> None:
+    """The options before any command: those the app itself takes, and ``--version`` when asked."""
     parser.add_argument(
         "--profile",
         default=os.environ.get(PROFILE_ENV, "default"),
         help="profile name (default: $SAMBAT_TUI_PROFILE or 'default')",
     )
+    if version:
+        parser.add_argument("--version", action="version", version=f"sambat-tui {__version__}")
+    parser.add_argument("--read-only", action="store_true", help="open the app without any mutating key")
+    parser.add_argument("--lang", choices=("id", "en"), help="language of the app and the messages")
+
+
+class _NotAppStart(Exception):
+    """The command line is more than the app's own options: the full parser reads it."""
+
+
+class _AppStartParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotAppStart(message)
+
+
+def parse_app_start(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The arguments of a plain app start (``sambat-tui [--profile P] [--read-only] [--lang L]``), or None
+    for anything else: a command, help, the version, an error.
+
+    Building every command's parser (and importing the demo's and the supervisor's modules for theirs) is
+    time the app's first frame waits for; a plain start needs only these three options. It reads them as
+    the full parser does (its top-level options minus ``--help`` and ``--version``, which abbreviate
+    nothing these three do), so it accepts exactly the app starts the full parser accepts and leaves every
+    other command line, and every message about one, to ``build_parser``.
+    """
+    parser = _AppStartParser(prog=PROG, add_help=False)
+    _add_app_options(parser)
+    parser.set_defaults(command=None)
+    try:
+        return parser.parse_args(argv)
+    except _NotAppStart:
+        return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Kotak masuk pengaduan untuk operator OPD / complaint inbox for agency operators.",
+    )
+    _add_app_options(parser, version=True)
     # The same option after the command; SUPPRESS keeps a subcommand's default from overwriting the value
     # given before the command (argparse copies subparser defaults over the namespace).
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--profile", default=argparse.SUPPRESS, help="profile name")
-    parser.add_argument("--version", action="version", version=f"sambat-tui {__version__}")
-    parser.add_argument("--read-only", action="store_true", help="open the app without any mutating key")
-    parser.add_argument("--lang", choices=("id", "en"), help="language of the app and the messages")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     login = commands.add_parser("login", parents=[common], help="sign in to a server (checks the token)")
@@ -303,6 +339,8 @@ def cmd_login(args: argparse.Namespace) -> int:
     if token == "-":
         token = sys.stdin.readline()
     elif token is None:
+        import getpass
+
         token = getpass.getpass("Token: ") if sys.stdin.isatty() else sys.stdin.readline()
     token = (token or "").strip()
     if not token:
@@ -755,8 +793,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sambat_tui.services.config import ConfigError
     from sambat_tui.services.profiles import ProfileError
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_app_start(argv) or build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = getattr(args, "run", run_app)
     try:
         return run(args)

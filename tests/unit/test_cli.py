@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from sambat_tui import __version__
-from sambat_tui.cli import csv_cell, main
+from sambat_tui.cli import build_parser, csv_cell, main, parse_app_start
 from sambat_tui.services.profiles import profile_paths, save_profile
 from tests.support.cache import private_home, seeded_profile, wire_complaint
 from tests.support.server import free_port
@@ -233,3 +234,56 @@ def test_no_command_opens_the_app_or_says_it_is_missing(
     monkeypatch.setitem(sys.modules, "sambat_tui.ui.app", None)
     code, _, err = _run(capsys)
     assert code == 2 and "sambat-tui --help" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--read-only"],
+        ["--profile", "kedua", "--lang", "en"],
+        ["--prof=kedua", "--re", "--la", "id"],  # abbreviations, as argparse allows them
+        ["--profile", "a", "--profile", "b"],
+    ],
+)
+def test_a_plain_start_is_read_as_the_full_parser_reads_it(argv: list[str]) -> None:
+    quick = parse_app_start(argv)
+    assert quick is not None
+    full = vars(build_parser().parse_args(argv))
+    assert full.pop("run", None) is None
+    assert vars(quick) == full
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list"],
+        ["--profile", "kedua", "sync"],
+        ["-h"],
+        ["--he"],
+        ["--version"],
+        ["--ver"],
+        ["--lang", "xx"],
+        ["--profile"],
+        ["--bogus"],
+        ["--"],
+        ["--read-only", "extra"],
+    ],
+)
+def test_anything_but_a_plain_start_goes_to_the_full_parser(argv: list[str]) -> None:
+    assert parse_app_start(argv) is None
+
+
+def test_a_plain_start_builds_no_command_parser() -> None:
+    probe = (
+        "import json, sys\n"
+        "from sambat_tui import cli\n"
+        "def commands(): return sorted(m for m in sys.modules if m.startswith('sambat_tui.cli_'))\n"
+        "started = cli.parse_app_start(['--read-only']) is not None\n"
+        "before = commands()\n"
+        "cli.build_parser()\n"
+        "print(json.dumps([started, before, commands()]))\n"
+    )
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    # The full parser loads them (so the probe would see them): a plain start does not.
+    assert json.loads(found.stdout) == [True, [], ["sambat_tui.cli_demo", "sambat_tui.cli_supervisor"]]
