@@ -4,7 +4,8 @@ Everything is read from the store each time ("sent" is what the database says, n
 leaves the outbox only when the server acknowledged it, or when a person discards it after a confirm.
 
 The counts come from the store alone: the status bar shows them on the app's first frame. What acting on an
-entry needs (the text checks of the wire contract, the sync's optimistic changes) loads when it is done.
+entry needs (the text checks of the wire contract, the sync's optimistic changes, the timeline's table)
+loads when it is done.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from sambat_tui.domain.model import UpdateKind
 from sambat_tui.domain.text_safety import one_line
-from sambat_tui.store import complaints, outbox, timeline
+from sambat_tui.store import complaints, outbox
 from sambat_tui.store.db import Store
 from sambat_tui.store.outbox import QUEUED, OutboxState
 from sambat_tui.store.outbox import OutboxEntry as StoredEntry
@@ -142,6 +143,8 @@ def _entry(stored: StoredEntry, ref: str | None) -> OutboxEntry:
 
 def _drop_local_copy(conn: Any, complaint_id: str, update_id: str) -> None:
     """Remove the pending copy of a queued update; a copy the server confirmed stays."""
+    from sambat_tui.store import timeline
+
     for item in timeline.for_complaint(conn, complaint_id):
         if item.id == update_id and item.pending:
             timeline.delete(conn, update_id)
@@ -238,6 +241,8 @@ class OutboxService:
                     "mungkin sudah sampai di server; kirim ulang dulu / "
                     "it may have reached the server; retry it first"
                 )
+            from sambat_tui.store import timeline
+
             old_id = str(entry.payload["update_id"])
             # The server refused the old id's content for good: a new id, so it can never clash with it.
             new_id = str(uuid.uuid4()) if conflict else old_id

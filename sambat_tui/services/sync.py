@@ -16,7 +16,6 @@ from datetime import datetime
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from sambat_tui.services.credentials import CredentialError, TokenStore
 from sambat_tui.services.profiles import Profile
 from sambat_tui.store import outbox, sync_state
 from sambat_tui.store.db import Store
@@ -73,6 +72,8 @@ class SyncService:
                 return self._engine
             if not self._profile.configured:
                 return f"not signed in: run `sambat-tui login --profile {self._profile.name} --server URL`"
+            from sambat_tui.services.credentials import CredentialError, TokenStore
+
             try:
                 token = TokenStore(self._profile).get()
             except CredentialError as error:

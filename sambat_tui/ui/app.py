@@ -31,7 +31,6 @@ from sambat_tui.ui.flows import Context, Flows
 from sambat_tui.ui.i18n import LANGUAGES, language, set_language, t
 from sambat_tui.ui.keys import Scope, bindings, check_keymap
 from sambat_tui.ui.messages import DataChanged, SyncFinished, SyncProgressed
-from sambat_tui.ui.palette import PaletteCommand, SambatCommands
 from sambat_tui.ui.ports import AppOptions, SessionPort
 from sambat_tui.ui.supervision import VIEW_ACTIONS, SupervisorAppKeys, supervision_of
 from sambat_tui.ui.themes import THEMES, theme_name
@@ -39,6 +38,9 @@ from sambat_tui.ui.widgets.status_bar import BarState, StatusBar
 from sambat_tui.ui.widgets.tabs_bar import tab_label
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from sambat_tui.ui.palette import PaletteCommand
     from sambat_tui.ui.ports import SyncProgress
     from sambat_tui.ui.screens.inbox import InboxScreen
 
@@ -51,11 +53,19 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _sambat_commands() -> type[Provider]:
+    # The palette's provider loads when the palette first opens (Textual calls this then), not before the
+    # first frame.
+    from sambat_tui.ui.palette import SambatCommands
+
+    return SambatCommands
+
+
 class SambatApp(SupervisorAppKeys, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "SAMBAT"
     BINDINGS = bindings(Scope.APP)
-    COMMANDS = App.COMMANDS | {SambatCommands}
+    COMMANDS = App.COMMANDS | {_sambat_commands}
 
     def __init__(
         self,
@@ -292,6 +302,8 @@ class SambatApp(SupervisorAppKeys, App[None]):
     # -- palette --------------------------------------------------------------------------------------------
 
     def palette_commands(self) -> list[PaletteCommand]:
+        from sambat_tui.ui.palette import PaletteCommand
+
         commands: list[PaletteCommand] = []
         inbox = self._inbox()
         if inbox is not None:

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Protocol
 
 from sambat_tui.domain.model import Action
 from sambat_tui.domain.query import QueryError as QueryError
-from sambat_tui.services.templates import CannedResponse as CannedResponse
 
 if TYPE_CHECKING:
     from sambat_tui.services.actions import ActionResult as ActionResult
@@ -35,9 +34,11 @@ if TYPE_CHECKING:
     from sambat_tui.services.sync import SyncProgress as SyncProgress
     from sambat_tui.services.sync import SyncReport as SyncReport
     from sambat_tui.services.sync import SyncStatus as SyncStatus
+    from sambat_tui.services.templates import CannedResponse as CannedResponse
 
 _LAZY: dict[str, str] = {
     "ActionResult": "sambat_tui.services.actions",
+    "CannedResponse": "sambat_tui.services.templates",
     "ComplaintDetail": "sambat_tui.services.complaints",
     "TimelineEntry": "sambat_tui.services.complaints",
     "Identity": "sambat_tui.services.identity",
