@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from sambat_tui.domain.model import Action, Role, Status
 from sambat_tui.services.inbox import Sort
+from sambat_tui.ui.i18n import t
 from sambat_tui.ui.widgets.status_bar import StatusBar
 from sambat_tui.ui.widgets.tabs_bar import TabsBar
 from tests.ui.fakes import FakeSession, make_records
@@ -359,3 +360,23 @@ async def test_keys_typed_ahead_after_slash_go_into_the_search_field() -> None:
         await r.press("slash", "ctrl+u")
         await r.type("rt-05/rw-03")
         assert r.app.screen.query_one("#search", Input).value == "rt-05/rw-03"
+
+
+async def test_a_new_theme_or_language_reaches_the_rows_already_drawn() -> None:
+    """The list keeps its styles and labels between paints: a theme or language change must still show."""
+    async with running() as r:
+        listing = r.inbox.listing
+        row = listing.render_line(1)
+        r.app.set_theme("light")
+        await r.pilot.pause()
+        light = listing.render_line(1)
+        assert light.text == row.text
+        assert [s.style for s in light] != [s.style for s in row]
+        status = r.inbox.listing.current.status  # type: ignore[union-attr]
+        indonesian = t(f"status_short.{status.value}")
+        assert indonesian in light.text
+        r.app.set_app_language("en")
+        await r.pilot.pause()
+        english = t(f"status_short.{status.value}")
+        assert english != indonesian
+        assert english in listing.render_line(1).text

@@ -128,6 +128,7 @@ class InboxList(Widget, can_focus=True):
         self._base = Style()
         self._parts: dict[str, Style] = {}
         self._status_labels: dict[Status, str] = {}
+        self._labels_language = ""
 
     # -- data ---------------------------------------------------------------------------------------------
 
@@ -272,18 +273,22 @@ class InboxList(Widget, can_focus=True):
         window = self.window
         if window is not None and window.height != self._body_height():
             window.resize(self._body_height())
-        self._read_styles()
         return super().render_lines(crop)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._parts = {}  # the theme or the CSS changed: read again at the next paint
+
     def _read_styles(self) -> None:
-        # Once per paint, not per row: each read walks the widget's ancestors, and per row that was a third
-        # of a page flip's time.
+        # Once until the styles or the language change, not per row nor per paint: each read walks the
+        # widget's ancestors (per row that was a third of a page flip's time, per paint ~1 ms of each frame).
         self._base = self.rich_style
         self._parts = {name: self.get_component_rich_style(name, partial=True) for name in _ROW_PARTS}
         self._status_labels.clear()
+        self._labels_language = language()
 
     def render_line(self, y: int) -> Strip:
-        if not self._parts:  # drawn outside render_lines
+        if not self._parts or self._labels_language != language():
             self._read_styles()
         width = self.size.width
         base = self._base
