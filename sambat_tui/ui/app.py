@@ -271,17 +271,31 @@ class SambatApp(SupervisorAppKeys, App[None]):
         self.push_screen(OutboxScreen(self.ctx))
 
     def action_help(self) -> None:
-        from sambat_tui.ui.screens.help import HelpScreen, help_text, scope_of
+        from sambat_tui.ui.screens.help import HelpScreen, dim_reason, help_text, key_states, scope_of
 
         if isinstance(self.screen, HelpScreen):
             return
         screen = self.screen
-        state: dict[str, bool | None] = {
-            active.binding.action: (True if active.enabled else None)
-            for active in screen.active_bindings.values()
-        }
+        scope = scope_of(screen)
         read_only = self.ctx.read_only if self.ctx else self.options.read_only
-        self.push_screen(HelpScreen(help_text(scope_of(screen), self._keymap, state, read_only)))
+        text = help_text(
+            scope,
+            self._keymap,
+            key_states(self, screen, scope, self.ctx),
+            read_only,
+            hidden_scopes=self._views_not_for_role(),
+            reason=partial(dim_reason, self.ctx),
+        )
+        self.push_screen(HelpScreen(text))
+
+    def _views_not_for_role(self) -> frozenset[Scope]:
+        """The key scopes of the views this role cannot open (their keys are hidden): left out of help."""
+        hidden: set[Scope] = set()
+        if self.supervisor_key_state("workload") is False:
+            hidden |= {Scope.SUPERVISOR, Scope.DUPLICATES}
+        if self.supervisor_key_state("triage") is False:
+            hidden.add(Scope.TRIAGE)
+        return frozenset(hidden)
 
     async def action_quit(self) -> None:
         unsent = 0

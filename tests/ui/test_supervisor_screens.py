@@ -89,8 +89,9 @@ async def test_help_lists_the_supervisor_keys() -> None:
         await r.press("W", "question_mark")
         assert isinstance(r.app.screen, HelpScreen)
         text = str(r.app.screen.query_one("#help-keys").render())
-        for words in ("Pengawas", "Beban kerja", "Eskalasi", "Dasbor", "Ekspor CSV", "Alihkan", "Verifikasi"):
+        for words in ("Pengawas", "Beban kerja", "Eskalasi", "Dasbor", "Ekspor CSV", "Alihkan"):
             assert words in text
+        assert "Verifikasi" not in text  # the coordinator's triage, not a supervisor's
 
 
 # --- reassign / dispose ---
