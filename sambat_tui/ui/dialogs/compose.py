@@ -21,7 +21,7 @@ from sambat_tui.ui.dialogs.send_cancel import SendOrCancel, send_cancel_row
 from sambat_tui.ui.i18n import label, t
 from sambat_tui.ui.keys import Scope, bindings
 from sambat_tui.ui.ports import CannedResponse
-from sambat_tui.ui.widgets.ordered_fields import OrderedTextArea
+from sambat_tui.ui.widgets.ordered_fields import ordered_text_area
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class ComposeDialog(SendOrCancel[Composed]):
                     *[Option(Text(one_line(tpl.title, 60)), id=tpl.id) for tpl in self._templates],
                     id="templates",
                 )
-            area = OrderedTextArea(self._body, id="body", soft_wrap=True, show_line_numbers=False)
+            area = ordered_text_area(self._body, id="body", soft_wrap=True, show_line_numbers=False)
             area.cursor_blink = False  # a blinking cursor repaints twice a second: bytes on a slow link
             yield area
             if not self.public and self._next_actions:
