@@ -411,3 +411,30 @@ async def test_the_filter_a_workload_row_opens_stays_shown_on_the_first_tab_at_8
         line = str(inbox.query_one(TabsBar).render())
         assert len(line) <= 80 and line.startswith(" Baru")
         assert t("search.active", query="") in line, line  # the filter is still there, and says so
+
+
+async def test_the_workload_counts_all_fit_at_80_columns_and_names_are_cut_in_the_middle() -> None:
+    from sambat_tui.ui.screens.workload import two_lines
+
+    session, _ = _session(Role.SUPERVISOR)
+    async with running(session, size=(80, 24)) as r:
+        await r.press("W")
+        screen = r.app.screen
+        assert isinstance(screen, WorkloadScreen)
+        for name in ("desks", "people"):
+            table = screen.query_one(f"#{name}", DataTable)
+            edge = sum(column.get_render_width(table) for column in table.columns.values())
+            assert edge <= table.size.width, (name, edge)  # "Terlambat", "Diambil hari ini" on screen
+            assert not table.show_horizontal_scrollbar
+        desks = screen.query_one("#desks", DataTable)
+        labels = [str(desks.get_row_at(i)[0]) for i in range(desks.row_count)]
+        assert len(set(labels)) == len(labels)
+        cut = [label for label in labels if "…" in label]
+        assert cut and all(label.endswith(")") for label in cut), labels  # the end of a long name stays
+        await r.pilot.resize_terminal(140, 30)
+        await r.pilot.pause()
+        await r.pilot.pause()
+        wide = [str(desks.get_row_at(i)[0]) for i in range(desks.row_count)]
+        assert "Bidang Bina Marga (Jalan dan Jembatan)" in wide
+    assert str(two_lines("Segera jatuh tempo")) == "Segera\njatuh tempo"
+    assert str(two_lines("Terlambat")) == "Terlambat" and str(two_lines("Taken today")) == "Taken\ntoday"
