@@ -1,4 +1,11 @@
-"""One complaint in full: fields, SLA clocks, description, timeline (public vs internal), reporter."""
+"""One complaint in full: fields, SLA clocks, description, timeline (public vs internal), reporter.
+
+Scrolling keeps its own goal: Textual's ``scroll_down`` aims at ``scroll_target_y + 1`` and moves only
+after the next refresh, so every key of a burst typed before that refresh (``enter`` then 30 ``j``, over
+SSH one packet) aimed at the same line, and before the body's first layout any goal was clamped to the top.
+The goal adds up the keys and is applied once the body has its height. The scroll area leaves every key to
+the screen (its own arrow and page keys would go Textual's way).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,6 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from sambat_tui.domain.model import Status
 from sambat_tui.domain.sla import SlaState
 from sambat_tui.domain.text_safety import one_line
 from sambat_tui.ui.flows import Context, Flows, Target, key_state, target_of
@@ -30,6 +36,10 @@ _SLA_CLASSES = {SlaState.OK: "sla-ok", SlaState.DUE_SOON: "sla-due-soon", SlaSta
 _LABEL = Style(bold=True)
 
 
+class ComplaintBody(VerticalScroll, inherit_bindings=False):
+    """The scrolling body, without the container's keys: the screen's bindings (remappable) scroll it."""
+
+
 class ComplaintScreen(Screen[None]):
     SCOPE = Scope.COMPLAINT
     BINDINGS = bindings(Scope.COMPLAINT)
@@ -40,14 +50,16 @@ class ComplaintScreen(Screen[None]):
         self.flows = flows
         self.complaint_id = complaint_id
         self.detail: ComplaintDetail | None = ctx.session.complaints.get(complaint_id)
+        self._scroll_goal: float | None = None  # lines from the top the keys asked for, not yet applied
 
     def compose(self) -> ComposeResult:
-        yield VerticalScroll(id="complaint-body")
+        # The content with the body, not mounted after it: the first layout knows its height.
+        with ComplaintBody(id="complaint-body"):
+            yield from self._widgets()
         yield StatusBar(id="status-bar")
         yield KeyBar(id="key-bar")
 
     def on_mount(self) -> None:
-        self._fill()
         self.query_one("#complaint-body").focus()
 
     def _fill(self) -> None:
@@ -116,11 +128,41 @@ class ComplaintScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def _aim_at(self, goal: float) -> None:
+        """Aim the body at ``goal`` lines from the top (clamped once its height is known)."""
+        pending = self._scroll_goal is not None
+        self._scroll_goal = max(0.0, goal)
+        if not pending:
+            self.call_after_refresh(self._apply_aim)
+
+    def _aim_by(self, lines: int) -> None:
+        body = self.query_one("#complaint-body", VerticalScroll)
+        start = self._scroll_goal if self._scroll_goal is not None else body.scroll_target_y
+        self._aim_at(start + lines)
+
+    def _apply_aim(self) -> None:
+        body = self.query_one("#complaint-body", VerticalScroll)
+        goal, self._scroll_goal = self._scroll_goal, None
+        if goal is not None:
+            body.scroll_to(y=min(goal, body.max_scroll_y), animate=False, immediate=True)
+
     def action_scroll_down(self) -> None:
-        self.query_one("#complaint-body", VerticalScroll).scroll_down(animate=False)
+        self._aim_by(1)
 
     def action_scroll_up(self) -> None:
-        self.query_one("#complaint-body", VerticalScroll).scroll_up(animate=False)
+        self._aim_by(-1)
+
+    def action_page_down(self) -> None:
+        self._aim_by(self.query_one("#complaint-body", VerticalScroll).scrollable_content_region.height)
+
+    def action_page_up(self) -> None:
+        self._aim_by(-self.query_one("#complaint-body", VerticalScroll).scrollable_content_region.height)
+
+    def action_scroll_home(self) -> None:
+        self._aim_at(0)
+
+    def action_scroll_end(self) -> None:
+        self._aim_at(float("inf"))
 
     def action_copy_ref(self) -> None:
         targets = self._target()
