@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import json
 import os
 import sys
@@ -258,6 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[common], help="export cached complaints")
     export.add_argument("--csv", action="store_true", required=True, help="as CSV (the only format)")
     export.add_argument("--tab", default="semua")
+    export.add_argument("--sort", choices=("due", "age", "priority"), default="due")
+    export.add_argument("--desc", action="store_true", help="reverse the order")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
     export.add_argument("query", nargs="*")
     export.set_defaults(run=cmd_export)
@@ -654,23 +655,11 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-EXPORT_COLUMNS = (
-    "public_ref",
-    "status",
-    "priority",
-    "category_code",
-    "kecamatan",
-    "desk_id",
-    "assignee_id",
-    "created_at",
-    "due_at",
-    "sla_days_left",
-    "pending",
-    "title",
-)
-
-
 def cmd_export(args: argparse.Namespace) -> int:
+    """The tab and query as CSV, with the app's writer (``e`` in the inbox), streamed row by row."""
+    from sambat_tui.services.exports import write_inbox_csv
+    from sambat_tui.services.inbox import Sort
+
     profile = _profile(args)
     out = _out(args, profile)
     query = " ".join(args.query)
@@ -681,24 +670,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             target: IO[str] = out.stdout
             if args.output:
                 target = stack.enter_context(Path(args.output).open("w", encoding="utf-8", newline=""))
-            writer = csv.writer(target)
-            writer.writerow(EXPORT_COLUMNS)
-            for row in _rows(session, args.tab, query, "due", False):
-                values = {
-                    "public_ref": row.public_ref,
-                    "status": row.status.value,
-                    "priority": row.priority.value,
-                    "category_code": row.category_code,
-                    "kecamatan": row.kecamatan,
-                    "desk_id": row.desk_id,
-                    "assignee_id": row.assignee_id,
-                    "created_at": _jakarta(row.created_at),
-                    "due_at": "" if row.due_at is None else _jakarta(row.due_at),
-                    "sla_days_left": "" if row.sla_days_left is None else row.sla_days_left,
-                    "pending": row.pending,
-                    "title": row.title,
-                }
-                writer.writerow([csv_cell(values[c]) for c in EXPORT_COLUMNS])
+            write_inbox_csv(session.inbox.rows(args.tab, query, Sort(args.sort), args.desc), target)
         _waiting(out, session)
     return EXIT_OK
 

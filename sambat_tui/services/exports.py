@@ -9,7 +9,6 @@ Jakarta time.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from sambat_tui.domain.calendar import JAKARTA
 from sambat_tui.domain.text_safety import neutralise
 
 if TYPE_CHECKING:
+    from sambat_tui.services.inbox import InboxRow
     from sambat_tui.services.supervision import (
         Dashboard,
         DuplicateSuggestion,
@@ -32,7 +32,23 @@ if TYPE_CHECKING:
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is a formula to a spreadsheet (CSV injection): it gets a leading '."""
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-VIEWS = ("workload", "escalations", "dashboard", "triage", "duplicates")
+VIEWS = ("workload", "escalations", "dashboard", "triage", "duplicates", "inbox")
+
+INBOX_COLUMNS = (
+    "public_ref",
+    "status",
+    "priority",
+    "category_code",
+    "kecamatan",
+    "desk_id",
+    "assignee_id",
+    "created_at",
+    "due_at",
+    "sla_days_left",
+    "pending",
+    "title",
+)
+"""The columns of an inbox export (``sambat-tui export --csv`` and the inbox's ``e``)."""
 
 
 @dataclass(frozen=True)
@@ -50,27 +66,75 @@ def csv_cell(value: object) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    rows: int
+    """Rows written, the header not counted."""
+
+
+def write_rows(header: Sequence[str], rows: Iterable[Sequence[object]], target: IO[str]) -> int:
+    """Write a header and rows, one at a time as ``rows`` yields them; returns the rows written."""
+    writer = csv.writer(target)
+    writer.writerow(header)
+    written = 0
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+        written += 1
+    return written
+
+
 def write_csv(table: Table, target: IO[str]) -> int:
     """Write the table; returns the rows written (the header not counted)."""
-    writer = csv.writer(target)
-    writer.writerow(table.header)
-    for row in table.rows:
-        writer.writerow([csv_cell(v) for v in row])
-    return len(table.rows)
+    return write_rows(table.header, table.rows, target)
+
+
+def inbox_cells(row: InboxRow) -> tuple[object, ...]:
+    """One inbox row as the values of ``INBOX_COLUMNS``."""
+    return (
+        row.public_ref,
+        row.status.value,
+        row.priority.value,
+        row.category_code,
+        row.kecamatan,
+        row.desk_id,
+        row.assignee_id,
+        _time(row.created_at),
+        _time(row.due_at),
+        row.sla_days_left,
+        row.pending,
+        row.title,
+    )
+
+
+def write_inbox_csv(rows: Iterable[InboxRow], target: IO[str]) -> int:
+    """The inbox rows as CSV, streamed (give it ``InboxService.rows``: a million rows never sit in memory)."""
+    return write_rows(INBOX_COLUMNS, (inbox_cells(r) for r in rows), target)
+
+
+def export_path(directory: Path, view: str, now: datetime) -> Path:
+    """``<directory>/<view>-<Jakarta time>.csv``: where an export of ``view`` made ``now`` goes."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; views are {', '.join(VIEWS)}")
+    stamp = now.astimezone(JAKARTA).strftime("%Y%m%d-%H%M%S")
+    return directory / f"{view}-{stamp}.csv"
+
+
+def export_rows(
+    directory: Path, view: str, header: Sequence[str], rows: Iterable[Sequence[object]], now: datetime
+) -> Exported:
+    """Write rows as they come into the export file of ``view`` (0600, complete or not there at all)."""
+    from sambat_tui.services.files import private_text_file
+
+    path = export_path(directory, view, now)
+    with private_text_file(path, newline="") as handle:
+        written = write_rows(header, rows, handle)
+    return Exported(path, written)
 
 
 def export_file(directory: Path, view: str, table: Table, now: datetime) -> Path:
     """Write ``table`` as ``<directory>/<view>-<Jakarta time>.csv`` (0600); returns the path."""
-    if view not in VIEWS:
-        raise ValueError(f"unknown view {view!r}; views are {', '.join(VIEWS)}")
-    from sambat_tui.services.files import write_private_text
-
-    buffer = io.StringIO(newline="")
-    write_csv(table, buffer)
-    stamp = now.astimezone(JAKARTA).strftime("%Y%m%d-%H%M%S")
-    path = directory / f"{view}-{stamp}.csv"
-    write_private_text(path, buffer.getvalue())
-    return path
+    return export_rows(directory, view, table.header, table.rows, now).path
 
 
 def _time(moment: datetime | None) -> str:

@@ -7,9 +7,11 @@ query, sort, direction), so "next page" needs nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.model import Priority, Status
@@ -21,7 +23,13 @@ from sambat_tui.store.db import Store
 from sambat_tui.store.inbox import Cursor, Direction, QueryContext
 from sambat_tui.store.inbox import Sort as Sort
 
+if TYPE_CHECKING:
+    from sambat_tui.services.exports import Exported
+
 __all__ = ["BUILTIN_TABS", "InboxPage", "InboxRow", "InboxService", "Sort", "Tab", "combine"]
+
+EXPORT_PAGE = 500
+"""Rows an export reads at a time."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,7 @@ class InboxService:
         now: Callable[[], datetime],
         calendar: WorkingCalendar,
         policy: SlaPolicy,
+        export_dir: Path | None = None,
     ) -> None:
         self._store = store
         self._config = config
@@ -130,6 +139,7 @@ class InboxService:
         self._now = now
         self._calendar = calendar
         self._policy = policy
+        self._export_dir = export_dir
 
     def tabs(self) -> tuple[Tab, ...]:
         saved = tuple(Tab(f"filter:{i}", f.name, f.query) for i, f in enumerate(self._config.filters))
@@ -211,6 +221,46 @@ class InboxService:
             )
         position = _Position(criteria, Sort(sort), direction, Cursor(Sort(sort), (), 0))
         return self._page(page, position, has_before=page.next_cursor is not None, has_after=False)
+
+    def rows(
+        self, tab_id: str, query: str, sort: Sort, descending: bool, *, page: int = EXPORT_PAGE
+    ) -> Iterator[InboxRow]:
+        """Every row of the tab and query in the list's order, read ``page`` rows at a time as they are
+        consumed (an export of a million rows holds one page), on a connection of its own in one snapshot:
+        safe in a worker thread. Raises ``QueryError`` (or ``KeyError`` for an unknown tab) at once."""
+        criteria, direction = self.criteria(tab_id, query), self._direction(descending)
+        return self._walk(criteria, Sort(sort), direction, page)
+
+    def _walk(self, criteria: Criteria, sort: Sort, direction: Direction, page: int) -> Iterator[InboxRow]:
+        context = self._context()
+        with self._store.scan() as conn:
+            found = store_inbox.first_page(
+                conn, criteria, context, sort=sort, direction=direction, limit=page
+            )
+            while True:
+                now = self._now()
+                yield from (self._row(r, now) for r in found.rows)
+                if found.next_cursor is None or not found.rows:
+                    return
+                found = store_inbox.page(
+                    conn,
+                    criteria,
+                    context,
+                    sort=sort,
+                    direction=direction,
+                    after=found.rows[-1].cursor,
+                    limit=page,
+                )
+
+    def export(self, tab_id: str, query: str, sort: Sort, descending: bool) -> Exported:
+        """The tab and query in the list's order as CSV in the profile's export folder (the supervisor's
+        views write there too), streamed from ``rows``; blocking, so the UI calls it from a thread."""
+        from sambat_tui.services.exports import INBOX_COLUMNS, export_rows, inbox_cells
+
+        if self._export_dir is None:
+            raise RuntimeError("this session has no export folder")
+        rows = (inbox_cells(r) for r in self.rows(tab_id, query, sort, descending))
+        return export_rows(self._export_dir, "inbox", INBOX_COLUMNS, rows, self._now())
 
     @staticmethod
     def _position(cursor: object) -> _Position:

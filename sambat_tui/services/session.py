@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from sambat_tui.domain.calendar import WorkingCalendar
@@ -72,7 +73,13 @@ class Session:
             now=now,
             calendar=self._calendar,
             policy=self._policy,
+            export_dir=self.export_dir,
         )
+
+    @property
+    def export_dir(self) -> Path:
+        """Where CSV exports go, the inbox's and the supervisor's views' alike."""
+        return self.profile.data_dir / "exports"
 
     def _service(self, name: str, make: Callable[[], _T]) -> _T:
         """The service ``name``, made on first use; the UI thread and the sync thread may ask at once."""
@@ -93,7 +100,7 @@ class Session:
                 now=self._now,
                 calendar=self._calendar,
                 policy=self._policy,
-                export_dir=self.profile.data_dir / "exports",
+                export_dir=self.export_dir,
             )
 
         return self._service("supervision", make)

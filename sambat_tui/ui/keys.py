@@ -92,6 +92,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("sort", "S", "sort", Scope.INBOX, show=False),
     KeySpec("preview", "p", "preview", Scope.INBOX, show=False),
     KeySpec("copy_ref", "y", "copy_ref", Scope.INBOX, show=False),
+    KeySpec("export", "e", "export", Scope.INBOX, show=False),  # the view as CSV, all roles
     # inbox: acting (bulk on marks, else the cursor row)
     KeySpec("take", "t", "take", Scope.INBOX, mutating=True),
     KeySpec("status", "s", "status", Scope.INBOX, mutating=True),

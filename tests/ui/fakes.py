@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sambat_tui.domain.calendar import WorkingCalendar
@@ -24,6 +25,7 @@ from sambat_tui.domain.text_safety import one_line
 from sambat_tui.domain.transitions import RuleViolation, allowed_actions, apply_action
 from sambat_tui.services.actions import ActionResult
 from sambat_tui.services.complaints import ComplaintDetail, TimelineEntry
+from sambat_tui.services.exports import INBOX_COLUMNS, Exported, export_rows, inbox_cells
 from sambat_tui.services.identity import Identity
 from sambat_tui.services.inbox import InboxPage, InboxRow, Sort, Tab
 from sambat_tui.services.outbox import OutboxActionRefused, OutboxCounts, OutboxEntry, describe
@@ -336,6 +338,15 @@ class FakeInbox:
     def before(self, cursor: object, limit: int) -> InboxPage:
         q, keyed, end, _ = self._position(cursor)
         return self._page(q, keyed, end - limit, end)
+
+    def export(self, tab_id: str, query: str, sort: Sort, descending: bool) -> Exported:
+        """As the real inbox: the view as CSV in the session's export folder (refused without one)."""
+        if self._s.export_dir is None:
+            raise RuntimeError("this session has no export folder")
+        rows = (
+            inbox_cells(self._row(r)) for _, r in self._rows(_Query(tab_id, query, Sort(sort), descending))
+        )
+        return export_rows(self._s.export_dir, "inbox", INBOX_COLUMNS, rows, self._s.now())
 
 
 class FakeComplaints:
@@ -663,6 +674,7 @@ class FakeSession:
         )
         self.identity: Identity | None = self.pending_identity if signed_in else None
         self.outbox_entries: list[OutboxEntry] = []
+        self.export_dir: Path | None = None
         self.calls: list[str] = []
         self.closed = False
         self.inbox = FakeInbox(self)

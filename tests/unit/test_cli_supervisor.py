@@ -225,6 +225,16 @@ def test_csv_numbers_stay_numbers_and_formulas_stay_defused(
     assert rows[0]["title"] == "'-1+1 bukan angka"
 
 
+def test_export_takes_the_list_s_sort(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _seed("supervisor.dpuprpkp", [wire_complaint() for _ in range(4)])
+    orders = []
+    for argv in (["--sort", "age"], ["--sort", "age", "--desc"]):
+        code, out, _ = _run(capsys, "export", "--csv", *argv)
+        assert code == 0
+        orders.append([row["public_ref"] for row in csv.DictReader(io.StringIO(out))])
+    assert len(orders[0]) == 4 and orders[1] == orders[0][::-1]
+
+
 def test_duplicates_of_a_reference(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     place = {
         "lat": -7.952,

@@ -80,6 +80,43 @@ def test_paging_forward_and_back_visits_every_row_once(session: Session, sort: S
         session.inbox.after("not a cursor", 2)
 
 
+@pytest.mark.parametrize("sort", list(Sort))
+def test_an_export_reads_the_list_a_page_at_a_time_in_its_order(
+    session: Session, sort: Sort, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sambat_tui.store import inbox as store_inbox
+
+    reads: list[int] = []
+    real_page = store_inbox.page
+
+    def page(*args: Any, **kwargs: Any) -> store_inbox.Page:
+        reads.append(kwargs["limit"])
+        return real_page(*args, **kwargs)
+
+    whole = _all_refs([session.inbox.first("semua", "", sort, True, 100)])
+    monkeypatch.setattr(store_inbox, "page", page)
+    rows = session.inbox.rows("semua", "", sort, True, page=2)
+    first = next(rows)
+    assert reads == [2], "one page read for the first row, not the whole list"
+    assert [first.public_ref, *(r.public_ref for r in rows)] == whole
+    assert reads == [2, 2, 2, 2]
+    with pytest.raises(QueryError):
+        session.inbox.rows("semua", 'status:"unterminated', sort, True)
+
+
+def test_an_inbox_export_lands_in_the_export_folder_private(session: Session) -> None:
+    import csv
+    import stat
+
+    from sambat_tui.services.exports import INBOX_COLUMNS
+
+    done = session.inbox.export("semua", "status:ditunda", Sort.DUE, False)
+    assert done.rows == 1 and done.path.parent == session.profile.data_dir / "exports"
+    assert done.path.name.startswith("inbox-") and stat.S_IMODE(done.path.stat().st_mode) == 0o600
+    rows = list(csv.reader(done.path.open(encoding="utf-8", newline="")))
+    assert tuple(rows[0]) == INBOX_COLUMNS and rows[1][1] == "on_hold"
+
+
 def test_rows_carry_the_sla_clock_and_the_pending_mark(session: Session, items: list[dict[str, Any]]) -> None:
     session.actions.transition([items[0]["id"]], Action.TAKE)
     rows = {r.id: r for r in session.inbox.first("semua", "", Sort.AGE, False, 100).rows}
