@@ -19,13 +19,14 @@ from textual.worker import get_current_worker
 from sambat_tui.domain.text_safety import one_line
 from sambat_tui.ui.flows import Context, Flows, FlowStep, Target, key_state, target_of
 from sambat_tui.ui.i18n import language, t
+from sambat_tui.ui.inbox_export import export_key_state, export_view
 from sambat_tui.ui.keys import MUTATING_ACTIONS, Scope, bindings
 from sambat_tui.ui.messages import DataChanged
 from sambat_tui.ui.ports import QueryError, Sort
 from sambat_tui.ui.widgets.inbox_list import InboxList
 from sambat_tui.ui.widgets.key_bar import KeyBar
-from sambat_tui.ui.widgets.preview import Preview
 from sambat_tui.ui.widgets.ordered_fields import OrderedInput
+from sambat_tui.ui.widgets.preview import Preview
 from sambat_tui.ui.widgets.row_window import PageSource
 from sambat_tui.ui.widgets.status_bar import StatusBar
 from sambat_tui.ui.widgets.tabs_bar import TabsBar, sort_info
@@ -227,6 +228,8 @@ class InboxScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in MUTATING_ACTIONS:
             return key_state(self.ctx, action, [x.status for x in self._cheap_targets()])
+        if action == "export":
+            return export_key_state(self.ctx, self)
         if action == "search":
             # A priority key: in the search field itself "/" is text (RT-05/RW-03).
             return not isinstance(self.focused, Input)
@@ -368,6 +371,10 @@ class InboxScreen(Screen[None]):
             return
         self.app.copy_to_clipboard(row.public_ref)
         self.notify(t("notify.copied", ref=one_line(row.public_ref, 40)))
+
+    def action_export(self) -> None:
+        tab_id = self.tabs[self.tab_index].id
+        export_view(self, self.ctx, tab_id, self.query_text, self.sort, self.descending)
 
     # -- marks ----------------------------------------------------------------------------------------------
 
