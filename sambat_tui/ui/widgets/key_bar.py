@@ -6,6 +6,9 @@ The labels are made with the bar (``compose``), so the screen's first frame alre
 of keys changes (the search field takes the focus and its own keys hide some, a remap, a role the first sync
 brings) the labels take their new keys in place and the ones left over are hidden: removing and mounting
 widgets cost two full frames and ~0.1 s each time (a new layout; Textual resets the focus when widgets go).
+
+A bar too narrow for every key shows whole labels only, in order, and always the help key (``?``, which
+lists them all): at 80 columns the help and quit keys were cut off the end of the line.
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ from textual.widget import Widget
 
 from sambat_tui.ui.i18n import t
 from sambat_tui.ui.keys import key_display
+
+HELP_LABEL = "key.help"
+"""The label always shown: from the help screen every other key can be found."""
+_LABEL_PADDING = 2  # KeyLabel's right padding
 
 
 class KeyLabel(Widget):
@@ -95,7 +102,7 @@ class KeyBar(Widget):
 
     def shown(self) -> list[tuple[str, str, bool]]:
         """(key as displayed, i18n key of the description, enabled) for each key the bar shows."""
-        return [(label.key, label.description, label.enabled) for label in self._labels]
+        return [(label.key, label.description, label.enabled) for label in self._labels if label.display]
 
     def update_now(self) -> None:
         """Take the screen's key states at once (its first rows are loaded: paint them in the first frame)."""
@@ -136,6 +143,33 @@ class KeyBar(Widget):
         for label in self._pool[len(wanted) :]:
             label.display = False
         self._labels = self._pool[: len(wanted)]
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show the labels that fit whole, in order, keeping room for the help key wherever it stands."""
+        width = self.size.width
+        if not width:
+            return
+        widths = [label.get_content_width(Size(0, 0), Size(0, 0)) + _LABEL_PADDING for label in self._labels]
+        reserved = sum(
+            w for label, w in zip(self._labels, widths, strict=True) if label.description == HELP_LABEL
+        )
+        used = 0
+        full = False
+        for label, label_width in zip(self._labels, widths, strict=True):
+            if label.description == HELP_LABEL:
+                show = True
+                reserved -= label_width
+            else:
+                show = not full and used + label_width + reserved <= width
+                full = not show
+            if show:
+                used += label_width
+            if label.display != show:
+                label.display = show
 
     def relabel(self) -> None:
         for label in self._labels:
