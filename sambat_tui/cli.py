@@ -102,6 +102,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Kotak keluar kosong: semua sudah terkirim.",
         "The outbox is empty: everything was sent.",
     ),
+    "app.no_terminal": (
+        "sambat-tui perlu terminal (masukan atau keluarannya bukan terminal). Untuk skrip dan cron ada"
+        " perintah headless: sambat-tui --help.",
+        "sambat-tui needs a terminal (its input or output is not one). For scripts and cron there are the"
+        " headless commands: sambat-tui --help.",
+    ),
     "app.missing": (
         "Aplikasi terminal belum terpasang di instalasi ini; perintah headless tersedia (sambat-tui --help).",
         "The terminal app is not installed in this build; the headless commands are (sambat-tui --help).",
@@ -452,7 +458,7 @@ def _query_or_fail(out: Out, session: Any, tab: str, query: str) -> bool:
     try:
         session.inbox.criteria(tab, query)
     except QueryError as error:
-        out.note(f"sambat-tui: {safe(error)}")
+        out.note(f"sambat-tui: {safe(error.message(out.lang))}")
         return False
     except KeyError as error:
         out.note(f"sambat-tui: {safe(error.args[0] if error.args else error)}")
@@ -691,9 +697,21 @@ def cmd_locate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if (refused := _without_terminal(args)) is not None:
+        return refused  # before seeding a city nobody would see
     from sambat_tui.cli_demo import run_demo
 
     return run_demo(args, run_app)
+
+
+def _without_terminal(args: argparse.Namespace) -> int | None:
+    """Exit code and message when the app would have no terminal to draw on, else None."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return None
+    # Without a terminal Textual's input loop spins (a core at 66 % for as long as it runs, seen with
+    # `sambat-tui --read-only < /dev/null > file`) and nobody sees the screen: say what to use instead.
+    sys.stderr.write(Out(getattr(args, "lang", None) or "id").text("app.no_terminal") + "\n")
+    return EXIT_UNREACHABLE
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -715,6 +733,8 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    if (refused := _without_terminal(args)) is not None:
+        return refused
     try:
         from sambat_tui.ui.app import SambatApp
         from sambat_tui.ui.keys import KeymapError

@@ -14,6 +14,7 @@ import pytest
 
 from sambat_tui import __version__
 from sambat_tui.cli import build_parser, csv_cell, main, parse_app_start
+from sambat_tui.domain.query import QueryError, parse
 from sambat_tui.services.profiles import profile_paths, save_profile
 from tests.support.cache import private_home, seeded_profile, wire_complaint
 from tests.support.server import free_port
@@ -73,6 +74,12 @@ def test_list_takes_a_query_and_a_tab(
     assert code == 0 and [line.split("\t")[0] for line in out.splitlines()] == [items[0]["public_ref"]]
     code, _, err = _run(capsys, "list", "--plain", 'kec:"unclosed')
     assert code == 1 and "sambat-tui:" in err
+    # In the profile's language, like every other message of the command line.
+    code, _, indonesian = _run(capsys, "list", "--plain", "foo:bar")
+    code_en, _, english = _run(capsys, "--lang", "en", "list", "--plain", "foo:bar")
+    assert code == code_en == 1
+    assert parse_error("foo:bar").message("id") in indonesian
+    assert parse_error("foo:bar").message("en") in english and indonesian != english
 
 
 def test_show_prints_the_complaint_and_json_is_ascii(
@@ -287,3 +294,37 @@ def test_a_plain_start_builds_no_command_parser() -> None:
     found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     # The full parser loads them (so the probe would see them): a plain start does not.
     assert json.loads(found.stdout) == [True, [], ["sambat_tui.cli_demo", "sambat_tui.cli_supervisor"]]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], "sambat-tui perlu terminal"),
+        (["--lang", "en", "--read-only"], "sambat-tui needs a terminal"),
+        (["demo"], "sambat-tui perlu terminal"),
+    ],
+)
+def test_the_app_without_a_terminal_says_so_and_exits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], expected: str
+) -> None:
+    """Without a terminal Textual's input loop spun at most of a core for as long as it ran, unseen."""
+    private_home(tmp_path, monkeypatch)
+    done = subprocess.run(
+        [sys.executable, "-m", "sambat_tui.cli", *argv],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert expected in done.stderr and "--help" in done.stderr
+
+
+def parse_error(text: str) -> QueryError:
+    try:
+        parse(text)
+    except QueryError as error:
+        return error
+    raise AssertionError(f"{text!r} parsed")
