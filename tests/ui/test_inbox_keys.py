@@ -380,3 +380,12 @@ async def test_a_new_theme_or_language_reaches_the_rows_already_drawn() -> None:
         english = t(f"status_short.{status.value}")
         assert english != indonesian
         assert english in listing.render_line(1).text
+
+
+async def test_the_duplicates_key_is_hidden_for_an_operator() -> None:
+    # (A supervisor's u opens the view: tests/ui/test_supervisor_screens.py.)
+    async with running() as r:
+        assert r.inbox.check_action("duplicates", ()) is False
+        await r.press("u")
+        assert r.app.screen is r.inbox  # nothing opens, no "not for your role" notice either
+        assert not list(r.app._notifications)

@@ -24,6 +24,7 @@ from sambat_tui.ui.flows import Context, Flows, Target, key_state, target_of
 from sambat_tui.ui.i18n import t
 from sambat_tui.ui.keys import MUTATING_ACTIONS, Scope, bindings
 from sambat_tui.ui.messages import DataChanged
+from sambat_tui.ui.supervision import view_key_state
 from sambat_tui.ui.widgets import complaint_view as view
 from sambat_tui.ui.widgets.key_bar import KeyBar
 from sambat_tui.ui.widgets.status_bar import StatusBar
@@ -123,6 +124,8 @@ class ComplaintScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in MUTATING_ACTIONS:
             return key_state(self.ctx, action, [x.status for x in self._target()])
+        if action == "duplicates":
+            return view_key_state(self.ctx, action)  # supervisors and the coordinator; hidden for others
         return True
 
     def action_back(self) -> None:

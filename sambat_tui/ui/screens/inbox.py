@@ -23,6 +23,7 @@ from sambat_tui.ui.inbox_export import export_key_state, export_view
 from sambat_tui.ui.keys import MUTATING_ACTIONS, Scope, bindings
 from sambat_tui.ui.messages import DataChanged
 from sambat_tui.ui.ports import QueryError, Sort
+from sambat_tui.ui.supervision import view_key_state
 from sambat_tui.ui.widgets.inbox_list import InboxList
 from sambat_tui.ui.widgets.key_bar import KeyBar
 from sambat_tui.ui.widgets.ordered_fields import OrderedInput
@@ -230,6 +231,8 @@ class InboxScreen(Screen[None]):
             return key_state(self.ctx, action, [x.status for x in self._cheap_targets()])
         if action == "export":
             return export_key_state(self.ctx, self)
+        if action == "duplicates":
+            return view_key_state(self.ctx, action)  # supervisors and the coordinator; hidden for others
         if action == "search":
             # A priority key: in the search field itself "/" is text (RT-05/RW-03).
             return not isinstance(self.focused, Input)
