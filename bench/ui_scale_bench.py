@@ -374,19 +374,24 @@ class Keys:
         size.append(answer[2])
 
 
+def press_moves(child: Child, result: Keys, reps: int) -> None:
+    """``j``, ``pagedown``, then ``g``/``G`` alternately, ``reps`` presses each, every frame timed."""
+    for _ in range(reps):
+        result.add("j", child.press(KEYS["j"]))
+    for _ in range(reps):
+        result.add("pagedown", child.press(KEYS["pagedown"]))
+    for _ in range(reps):
+        result.add("g", child.press(KEYS["g"]))
+        result.add("G", child.press(KEYS["G"]))
+
+
 def measure_keys(cache: Cache, reps: int) -> Keys:
     result = Keys()
     with running(*ours(cache)) as child:
         child.wait_for(cache.first_ref[:15].encode(), 0, limit=600)
         child.settle(1.0)
         child.press(b"5")  # the "semua" tab: every cached complaint
-        for _ in range(reps):
-            result.add("j", child.press(KEYS["j"]))
-        for _ in range(reps):
-            result.add("pagedown", child.press(KEYS["pagedown"]))
-        for _ in range(reps):
-            result.add("g", child.press(KEYS["g"]))
-            result.add("G", child.press(KEYS["G"]))
+        press_moves(child, result, reps)
         searches = (*SEARCH_WORDS, cache.semua_last_ref)
         for words in itertools.islice(itertools.cycle(searches), reps):
             child.send(b"/")
@@ -406,13 +411,7 @@ def measure_floor(reps: int) -> Keys:
     with running(*FLOOR) as child:
         child.wait_for(b"FLOOR-READY", 0, limit=120)
         child.settle(1.0)
-        for _ in range(reps):
-            result.add("j", child.press(KEYS["j"]))
-        for _ in range(reps):
-            result.add("pagedown", child.press(KEYS["pagedown"]))
-        for _ in range(reps):
-            result.add("g", child.press(KEYS["g"]))
-            result.add("G", child.press(KEYS["G"]))
+        press_moves(child, result, reps)
     return result
 
 
