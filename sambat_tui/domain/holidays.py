@@ -24,7 +24,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from sambat_tui.domain.package_data import package_text
+from sambat_tui.domain.package_data import DataFileError, package_text
 
 HEADER = ("date", "name", "kind")
 DEFAULT_FILE = "holidays.csv"
@@ -43,15 +43,8 @@ class Holiday:
     kind: HolidayKind
 
 
-class HolidayFileError(ValueError):
+class HolidayFileError(DataFileError):
     """A holiday file a city edited is malformed; the message names the file and the line."""
-
-    def __init__(self, source: str, line: int | None, problem: str) -> None:
-        self.source = source
-        self.line = line
-        self.problem = problem
-        where = f"{source}, line {line}" if line is not None else source
-        super().__init__(f"{where}: {problem}")
 
 
 def read_holidays(path: Path | None = None) -> tuple[Holiday, ...]:

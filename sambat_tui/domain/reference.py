@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from sambat_tui.domain.model import AgencyKind, SlaClass
-from sambat_tui.domain.package_data import package_text
+from sambat_tui.domain.package_data import DataFileError, package_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,15 +71,8 @@ class Reference:
         return tuple(d for d in self.desks if d.agency_id == agency_id)
 
 
-class ReferenceFileError(ValueError):
+class ReferenceFileError(DataFileError):
     """A reference table a city edited is malformed; the message names the file and, when it can, the line."""
-
-    def __init__(self, source: str, line: int | None, problem: str) -> None:
-        self.source = source
-        self.line = line
-        self.problem = problem
-        where = f"{source}, line {line}" if line is not None else source
-        super().__init__(f"{where}: {problem}")
 
 
 _COLUMNS: dict[str, tuple[str, ...]] = {

@@ -19,7 +19,7 @@ from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.reference import Reference, load_reference
 from sambat_tui.domain.routing import Router
 from sambat_tui.domain.sla import SlaPolicy
-from tests.central.support import START, Api, AsgiClient, Clock
+from tests.central.support import START, Api, Clock, serving
 
 
 @pytest.fixture(scope="session")
@@ -140,13 +140,5 @@ def shared_app(
 
 @pytest.fixture
 def api(settings: Settings, clock: Clock, shared_app: FastAPI) -> Iterator[Api]:
-    context = Context.open(settings)
-    previous = shared_app.state.context
-    shared_app.state.context = context
-    client = AsgiClient(shared_app)
-    try:
-        yield Api(client=client, context=context, clock=clock)
-    finally:
-        client.close()
-        context.storage.close()
-        shared_app.state.context = previous
+    with serving(shared_app, Context.open(settings), clock) as opened:
+        yield opened

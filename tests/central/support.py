@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -222,3 +224,17 @@ def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str
     assert body["type"].endswith(code)
     assert body["title"] and body["title_en"] and body["title"] != body["title_en"]
     return body
+
+
+@contextmanager
+def serving(shared_app: FastAPI, context: Context, clock: Clock) -> Iterator[Api]:
+    """The shared app answering from ``context`` (closed afterwards) for the length of the block."""
+    previous = shared_app.state.context
+    shared_app.state.context = context
+    client = AsgiClient(shared_app)
+    try:
+        yield Api(client=client, context=context, clock=clock)
+    finally:
+        client.close()
+        context.storage.close()
+        shared_app.state.context = previous

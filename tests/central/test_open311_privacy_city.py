@@ -30,7 +30,7 @@ from sambat_tui.central.context import Context, Settings
 from sambat_tui.central.jobs import run_jobs
 from sambat_tui.central.storage import DB_FILENAME, py_time
 from tests.central.open311_support import BASE, Partner, complaint_by_ref
-from tests.central.support import Api, AsgiClient, Clock
+from tests.central.support import Api, Clock, serving
 
 SEEDED_AT = datetime(2026, 3, 16, 5, 0, tzinfo=UTC)
 """Monday 16 March 2026, 12:00 WIB."""
@@ -48,15 +48,8 @@ def city_api(tmp_path: Path, settings: Settings, shared_app: FastAPI) -> Iterato
     assert central_main(argv) == 0
     clock = Clock(SEEDED_AT + timedelta(hours=1))
     context = Context.open(dataclasses.replace(settings, data_dir=directory, clock=clock))
-    previous = shared_app.state.context
-    shared_app.state.context = context
-    client = AsgiClient(shared_app)
-    try:
-        yield Api(client=client, context=context, clock=clock)
-    finally:
-        client.close()
-        context.storage.close()
-        shared_app.state.context = previous
+    with serving(shared_app, context, clock) as api:
+        yield api
 
 
 def _post(api: Api, complaint: dict[str, Any], path: str, body: dict[str, Any], user: str) -> None:

@@ -19,7 +19,7 @@ from sambat_tui.central.context import Context, Settings
 from sambat_tui.central.open311.keys import issue_key
 from sambat_tui.central.ratelimit import RateLimit, TokenBuckets
 from tests.central.open311_support import BASE, assert_json_errors, assert_xml_errors
-from tests.central.support import Api, AsgiClient, Clock, assert_problem
+from tests.central.support import Api, Clock, assert_problem, serving
 from tests.support.server import CentralServer
 
 BURST = 3
@@ -46,15 +46,8 @@ def limited(settings: Settings, clock: Clock, shared_app: FastAPI, ticks: Ticks)
     limit = RateLimit(per_minute=60, burst=BURST)
     opened = Context.open(dataclasses.replace(settings, rate_limit=limit))
     context = dataclasses.replace(opened, limiter=TokenBuckets(limit, clock=ticks))
-    previous = shared_app.state.context
-    shared_app.state.context = context
-    client = AsgiClient(shared_app)
-    try:
-        yield Api(client=client, context=context, clock=clock)
-    finally:
-        client.close()
-        context.storage.close()
-        shared_app.state.context = previous
+    with serving(shared_app, context, clock) as api:
+        yield api
 
 
 def test_a_token_gets_its_burst_then_429_with_retry_after(limited: Api, ticks: Ticks) -> None:
