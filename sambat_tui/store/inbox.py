@@ -681,7 +681,7 @@ def _probe_walk(
     The estimate is redone after every batch from the share of walked rows that matched: walking on costs
     about ``PROBE_COST_RATIO`` match-set entries per row still to walk, the match set about that share of
     the whole cache. A word in half the complaints fills a page after ~100 rows; a rare one gives up after
-    the first batch.
+    ``PROBE_MIN_WALK`` rows (a few milliseconds) and its match set, small, is made instead.
     """
     assert plan.words is not None
     total = _estimated_rows(conn)
