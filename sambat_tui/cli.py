@@ -35,7 +35,6 @@ EXIT_UNREACHABLE = 2
 EXIT_CONFLICTS = 3
 
 PROFILE_ENV = "SAMBAT_TUI_PROFILE"
-PAGE = 500
 
 # --- messages (Indonesian first; the profile's config may choose English) ---
 
@@ -442,18 +441,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _rows(session: Any, tab: str, query: str, sort: str, descending: bool) -> Iterator[Any]:
-    """Every row of the tab and query, page by page (never the whole list in memory)."""
-    from sambat_tui.services.inbox import Sort
-
-    page = session.inbox.first(tab, query, Sort(sort), descending, PAGE)
-    while True:
-        yield from page.rows
-        if not page.has_after:
-            return
-        page = session.inbox.after(page.after, PAGE)
-
-
 def _query_or_fail(out: Out, session: Any, tab: str, query: str) -> bool:
     try:
         session.inbox.criteria(tab, query)
@@ -473,7 +460,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     with _open(args, out, profile) as session:
         if not _query_or_fail(out, session, args.tab, query):
             return EXIT_FAILED
-        rows = _rows(session, args.tab, query, args.sort, args.desc)
+        from sambat_tui.services.inbox import Sort
+
+        rows = session.inbox.rows(args.tab, query, Sort(args.sort), args.desc)
         if args.plain or not out.stdout.isatty():
             for row in rows:
                 place = f"{row.agency_id or '-'}/{row.desk_id or '-'}" if row.agency_id else "-"
