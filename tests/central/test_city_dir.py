@@ -128,13 +128,7 @@ def test_a_city_table_changed_later_reaches_the_database_at_the_next_start(
         city / "categories.csv", "infrastruktur,dpuprpkp,dpuprpkp.pju", "infrastruktur,dishub,dishub.lalin"
     )
     assert cli.main(["users", "--data-dir", str(data_dir), "--city-dir", str(city)]) == 0
-    storage = Storage.open(data_dir)
-    try:
-        with storage.read() as tx:
-            category = tx.category("PJU")
-    finally:
-        storage.close()
-    assert category is not None and category.default_agency_id == "dishub"
+    assert _pju_agency(data_dir) == "dishub"
 
 
 def test_a_broken_holiday_file_stops_the_server_with_one_clear_line(city: Path, tmp_path: Path) -> None:
@@ -167,13 +161,19 @@ def test_seed_uses_the_city_files_and_refuses_broken_ones(city: Path, tmp_path: 
     data_dir = tmp_path / "seeded"
     seed = ["seed", "--complaints", "20", "--now", "2026-03-16T12:00+07:00", "--city-dir", str(city)]
     assert cli.main([*seed, "--data-dir", str(data_dir)]) == 0
+    assert _pju_agency(data_dir) == "dishub"
+    (city / "sla.toml").write_text("verify_days = three\n", encoding="utf-8")
+    assert cli.main([*seed, "--data-dir", str(tmp_path / "never")]) == 2
+    assert not (tmp_path / "never").exists()
+
+
+def _pju_agency(data_dir: Path) -> str | None:
+    """The agency the database routes the PJU category to by default."""
     storage = Storage.open(data_dir)
     try:
         with storage.read() as tx:
             category = tx.category("PJU")
     finally:
         storage.close()
-    assert category is not None and category.default_agency_id == "dishub"
-    (city / "sla.toml").write_text("verify_days = three\n", encoding="utf-8")
-    assert cli.main([*seed, "--data-dir", str(tmp_path / "never")]) == 2
-    assert not (tmp_path / "never").exists()
+    assert category is not None
+    return category.default_agency_id
