@@ -27,7 +27,6 @@ from sambat_tui.ui.keys import key_display
 
 HELP_LABEL = "key.help"
 """The label always shown: from the help screen every other key can be found."""
-_LABEL_PADDING = 2  # KeyLabel's right padding
 
 
 class KeyLabel(Widget):
@@ -153,7 +152,11 @@ class KeyBar(Widget):
         width = self.size.width
         if not width:
             return
-        widths = [label.get_content_width(Size(0, 0), Size(0, 0)) + _LABEL_PADDING for label in self._labels]
+        # Content and gutter (the padding the CSS gives a label), as the layout will place them.
+        widths = [
+            label.get_content_width(Size(0, 0), Size(0, 0)) + label.styles.gutter.width
+            for label in self._labels
+        ]
         reserved = sum(
             w for label, w in zip(self._labels, widths, strict=True) if label.description == HELP_LABEL
         )
