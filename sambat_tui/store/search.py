@@ -116,13 +116,11 @@ def hits(conn: sqlite3.Connection, expression: str) -> HitSet:
     """
     _ensure_slots(conn)
     version = _index_version(conn)
-    found = conn.execute(
-        "SELECT slot, hits, version FROM temp.search_slots WHERE expression = ?", (expression,)
-    ).fetchone()
+    found = _stored(conn, expression)
     clock = int(conn.execute("SELECT coalesce(max(used), 0) + 1 FROM temp.search_slots").fetchone()[0])
     if found is not None and version is not None and found[2] == version:
         conn.execute("UPDATE temp.search_slots SET used = ? WHERE slot = ?", (clock, found[0]))
-        return HitSet(_slot_table(found[0]), int(found[1]))
+        return HitSet(_slot_table(found[0]), found[1])
     slot = found[0] if found is not None else _free_slot(conn)
     table = _slot_table(slot)
     conn.execute(f"DELETE FROM temp.{table}")
@@ -141,14 +139,12 @@ def hits(conn: sqlite3.Connection, expression: str) -> HitSet:
 
 def cached_hits(conn: sqlite3.Connection, expression: str) -> HitSet | None:
     """The match set ``hits`` made for ``expression`` on this connection, if the index is unchanged since."""
-    if not conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'search_slots'").fetchone():
+    if not _has_slots(conn):
         return None
-    found = conn.execute(
-        "SELECT slot, hits, version FROM temp.search_slots WHERE expression = ?", (expression,)
-    ).fetchone()
+    found = _stored(conn, expression)
     if found is None or found[2] is None or found[2] != _index_version(conn):
         return None
-    return HitSet(_slot_table(found[0]), int(found[1]))
+    return HitSet(_slot_table(found[0]), found[1])
 
 
 def matching(conn: sqlite3.Connection, expression: str, rids: Sequence[int]) -> set[int]:
@@ -191,11 +187,23 @@ def _ensure_probe(conn: sqlite3.Connection) -> None:
 
 def forget_hits(conn: sqlite3.Connection) -> None:
     """Drop this connection's materialised match sets (frees their memory; the next search recomputes)."""
-    if not conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'search_slots'").fetchone():
+    if not _has_slots(conn):
         return
     conn.execute("DELETE FROM temp.search_slots")
     for slot in range(HIT_SLOTS):
         conn.execute(f"DELETE FROM temp.{_slot_table(slot)}")
+
+
+def _has_slots(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'search_slots'").fetchone() is not None
+
+
+def _stored(conn: sqlite3.Connection, expression: str) -> tuple[int, int, bytes | None] | None:
+    """(slot, matches, index version) of the match set kept for ``expression``, if one is."""
+    found = conn.execute(
+        "SELECT slot, hits, version FROM temp.search_slots WHERE expression = ?", (expression,)
+    ).fetchone()
+    return None if found is None else (int(found[0]), int(found[1]), found[2])
 
 
 def _slot_table(slot: int) -> str:
@@ -203,7 +211,7 @@ def _slot_table(slot: int) -> str:
 
 
 def _ensure_slots(conn: sqlite3.Connection) -> None:
-    if conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'search_slots'").fetchone():
+    if _has_slots(conn):
         return
     conn.execute(
         "CREATE TEMP TABLE search_slots (slot INTEGER PRIMARY KEY, expression TEXT NOT NULL UNIQUE, "
