@@ -160,6 +160,20 @@ def has_permission(roles: Iterable[Role], permission: Permission) -> bool:
     return not PERMISSIONS[Permission(permission)].isdisjoint(Role(r) for r in roles)
 
 
+# The supervisor's views (workload, escalations, dashboard) and the coordinator's triage list: the auditor
+# reads them all and acts on nothing. Desk operators and field officers work from the inbox.
+_VIEWERS = _SUPERVISION | {Role.AUDITOR}
+_TRIAGE_VIEWERS = _COORDINATOR | {Role.AUDITOR}
+
+
+def may_view_supervision(roles: Iterable[Role]) -> bool:
+    return not _VIEWERS.isdisjoint(Role(r) for r in roles)
+
+
+def may_view_triage(roles: Iterable[Role]) -> bool:
+    return not _TRIAGE_VIEWERS.isdisjoint(Role(r) for r in roles)
+
+
 def permissions_of(roles: Iterable[Role]) -> frozenset[Permission]:
     held = frozenset(Role(r) for r in roles)
     return frozenset(p for p, allowed in PERMISSIONS.items() if not allowed.isdisjoint(held))

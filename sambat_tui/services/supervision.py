@@ -254,12 +254,11 @@ class SupervisionService:
         return me.roles if me is not None else frozenset()
 
     def may_view(self) -> bool:
-        """Whether the supervisor's views are for this user: supervisor, coordinator, or the auditor (who
-        reads everything and acts on nothing). Desk operators and field officers work from the inbox."""
-        return bool(self.roles() & {Role.SUPERVISOR, Role.COORDINATOR, Role.AUDITOR})
+        """Whether the supervisor's views are for this user (``rules.may_view_supervision``)."""
+        return rules.may_view_supervision(self.roles())
 
     def may_view_triage(self) -> bool:
-        return bool(self.roles() & {Role.COORDINATOR, Role.AUDITOR})
+        return rules.may_view_triage(self.roles())
 
     def may_supervise(self) -> bool:
         """Whether the supervisor's views and acts are for this user (supervisor or coordinator)."""

@@ -32,7 +32,7 @@ from sambat_tui.ui.i18n import LANGUAGES, language, set_language, t
 from sambat_tui.ui.keys import Scope, bindings, check_keymap
 from sambat_tui.ui.messages import DataChanged, SyncFinished, SyncProgressed
 from sambat_tui.ui.ports import AppOptions, SessionPort
-from sambat_tui.ui.supervision import VIEW_ACTIONS, SupervisorAppKeys, supervision_of
+from sambat_tui.ui.supervision import VIEW_ACTIONS, SupervisorAppKeys
 from sambat_tui.ui.themes import THEMES, theme_name
 from sambat_tui.ui.widgets.status_bar import BarState, StatusBar
 from sambat_tui.ui.widgets.tabs_bar import tab_label
@@ -89,7 +89,6 @@ class SambatApp(SupervisorAppKeys, App[None]):
         self._sync_idle = threading.Event()
         self._sync_idle.set()
         self._sync_timer: Timer | None = None
-        self._started = False  # the first frame is on screen
         for theme in THEMES.values():
             self.register_theme(theme)
         self._start_with_theme(theme_name(self.options.theme))
@@ -148,13 +147,8 @@ class SambatApp(SupervisorAppKeys, App[None]):
             # key press on the way).
             gc.freeze()
             gc.enable()
-        self._started = True
         if self.session is None:
             return
-        # The supervisor's view keys ask the supervision service (its module is a big import): made now,
-        # not on the first key press. Their state may change from "not yet known" to the role's.
-        supervision_of(self.session)
-        self.screen.refresh_bindings()
         interval = self.options.sync_interval_seconds
         if interval > 0:
             # The first sync loads httpx and the engine: not before the first frame.
@@ -256,8 +250,7 @@ class SambatApp(SupervisorAppKeys, App[None]):
         if action in ("sync", "outbox") and self.session is None:
             return None
         if action in VIEW_ACTIONS:
-            # Hidden keys; their state is known once the supervision service is made (after the first frame).
-            return self.supervisor_key_state(action) if self._started else None
+            return self.supervisor_key_state(action)  # hidden for the roles the views are not for
         return True
 
     def action_sync(self) -> None:

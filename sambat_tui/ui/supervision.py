@@ -19,7 +19,7 @@ from textual.app import App
 
 from sambat_tui.domain.model import Visibility
 from sambat_tui.domain.text_safety import one_line
-from sambat_tui.domain.transitions import Permission, has_permission
+from sambat_tui.domain.transitions import Permission, has_permission, may_view_supervision, may_view_triage
 from sambat_tui.ui.flows import Context, Flows, Target, describe
 from sambat_tui.ui.i18n import t
 
@@ -83,16 +83,25 @@ def supervisor_actions(session: object) -> SupervisorActionsPort | None:
 VIEW_ACTIONS: frozenset[str] = frozenset({"workload", "escalations", "dashboard", "triage"})
 
 
+def offers_supervision(session: object) -> bool:
+    """Whether the session has a supervision service, without making it (its module is a big import, and
+    the key bar of the first frame asks)."""
+    return "supervision" in vars(session) or hasattr(type(session), "supervision")
+
+
 def view_key_state(ctx: Context | None, action: str) -> bool | None:
-    """App keys that open a view: hidden (False) for roles the view is not for, dim before the first sync."""
+    """App keys that open a view: hidden (False) for roles the view is not for, dim before the first sync.
+
+    Decided by the roles alone (the same rule the service applies), so the service is made when a view
+    first opens, not for the first frame.
+    """
     if ctx is None:
         return None
-    port = supervision_of(ctx.session)
-    if port is None:
+    if not offers_supervision(ctx.session):
         return False
     if ctx.identity is None:
         return None
-    return port.may_view_triage() if action == "triage" else port.may_view()
+    return may_view_triage(ctx.roles) if action == "triage" else may_view_supervision(ctx.roles)
 
 
 def act_key_state(ctx: Context, permission: Permission) -> bool | None:
