@@ -32,3 +32,61 @@ async def test_editing_keys_keep_their_place_in_the_composer() -> None:
         area.text = ""
         await r.burst(*"Sudah dicek", *["backspace"] * 5, *"survei")
         assert area.text == "Sudah survei"
+
+
+async def test_a_search_reaches_the_terminal_in_one_frame() -> None:
+    """Enter in the search field: the new rows, the field gone and the list's keys back, all in one frame.
+
+    When the focus moved after the rows were loaded, the field's blur and the list's focus were handled
+    after the frame of the new rows, and the key bar went out again in a second frame (~30 ms later, ~700
+    bytes on the wire), at the end of every search.
+    """
+    async with running() as r:
+        await r.burst("/", *"kec:klojen")
+        frames: list[int] = []
+        display = r.app._display
+
+        def counted(screen: object, update: object) -> None:
+            frames.append(1)
+            display(screen, update)  # type: ignore[arg-type]
+
+        r.app._display = counted  # type: ignore[method-assign]
+        await r.burst("enter")
+        await r.pilot.pause(0.2)
+        assert r.inbox.query_text == "kec:klojen"
+        assert r.app.focused is r.inbox.listing
+        assert len(frames) == 1
+
+
+async def test_a_key_that_changes_state_repaints_its_own_cells_only() -> None:
+    from textual.geometry import Region
+
+    from sambat_tui.ui.i18n import t
+    from sambat_tui.ui.widgets.key_bar import KeyBar
+
+    async with running() as r:
+        bar = r.inbox.query_one(KeyBar)
+        asked: list[tuple[Region, ...]] = []
+        refresh = bar.refresh
+
+        def recorded(*regions: Region, **kwargs: bool) -> KeyBar:
+            asked.append(regions)
+            return refresh(*regions, **kwargs)
+
+        bar.refresh = recorded  # type: ignore[method-assign]
+        before = bar.shown()
+        for _ in range(40):
+            await r.press("j")
+            if bar.shown() != before:
+                break
+        after = bar.shown()
+        changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+        assert changed, "no row in the fake inbox changes a key's state"
+        assert [a[:2] for a, _ in changed] == [b[:2] for _, b in changed]  # same keys, other states
+        assert asked and all(regions for regions in asked), "the whole bar was repainted"
+        line = bar.render_line(0).text
+        for regions in asked:
+            for region in regions:
+                assert region.height == 1
+                cells = line[region.x : region.right]
+                assert any(cells == f"{key} {t(description)}" for (key, description, _), _ in changed)

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from sambat_tui.domain.query import parse as parse_query
 from sambat_tui.domain.text_safety import one_line
 from sambat_tui.ui.flows import Context, Flows, FlowStep, Target, key_state, target_of
 from sambat_tui.ui.i18n import language, t
@@ -340,13 +341,21 @@ class InboxScreen(Screen[None]):
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        previous = self.query_text
-        self.query_text = event.value.strip()
-        if self._load():
-            self.query_one("#search-box").display = False
-            self.listing.focus()
-        else:
+        text = event.value.strip()
+        try:
+            parse_query(text)
+        except QueryError as exc:
+            self._show_query_error(exc)  # under the field, which keeps the focus and the words
+            return
+        previous, self.query_text = self.query_text, text
+        # The focus first, then the rows: the field's blur and the list's focus are handled (and their
+        # repaints queued) before the new rows' layout, which then paints them all in one frame. Moved
+        # after the load, they came after that frame and the key bar went out a second time.
+        self.set_focus(self.listing)
+        self.query_one("#search-box").display = False
+        if not self._load():
             self.query_text = previous
+            self.set_focus(self.query_one("#search", Input))  # refused past the parser: shown as above
 
     def action_sort(self) -> None:
         """S cycles due -> age -> priority; pressing it again on the last one reverses the order."""
