@@ -109,3 +109,28 @@ def test_any_walk_lands_where_the_full_list_says(moves: list[int]) -> None:
         assert window.current is not None and window.current.id == ids[position]
         assert window.top <= window.cursor < window.top + window.height
         assert len(window.rows) <= window.max_rows + window.page_size
+
+
+def test_a_move_fetches_only_what_the_screen_shows_and_read_ahead_the_margin() -> None:
+    session = FakeSession(make_records(100))
+    window = _window(session)  # pages of 10, a viewport of 8
+    window.load_first()
+    assert window.fetches == 1 and len(window.visible()) == 8  # the screen's rows, not the margin
+    assert window.wants_read_ahead
+    assert window.read_ahead()
+    assert len(window.rows) >= 2 * 8 and not window.wants_read_ahead
+    fetched = window.fetches
+    window.move_by(7)  # a page down: its rows were read ahead
+    assert window.fetches == fetched
+    ids = _all_ids(session)
+    position = 7
+    for _ in range(16):  # to the end, reading ahead after each move as the list does
+        window.move_by(7)
+        position = min(position + 7, len(ids) - 1)
+        shown = [r.id for r in window.visible()]
+        assert window.current is not None and window.current.id == ids[position]
+        first = ids.index(shown[0])
+        assert shown == ids[first : first + 8] and ids[position] in shown
+        window.read_ahead()
+    assert window.current is not None and window.current.id == ids[-1]
+    assert not window.read_ahead()  # nothing beyond either end to fetch

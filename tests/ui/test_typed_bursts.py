@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.widgets import Input, TextArea
 
 from tests.ui.harness import running
@@ -90,3 +92,32 @@ async def test_a_key_that_changes_state_repaints_its_own_cells_only() -> None:
                 assert region.height == 1
                 cells = line[region.x : region.right]
                 assert any(cells == f"{key} {t(description)}" for (key, description, _), _ in changed)
+
+
+async def test_a_page_down_is_drawn_before_the_rows_after_it_are_fetched() -> None:
+    async with running(records=400) as r:
+        await r.press("5")  # every complaint
+        window = r.inbox.listing.window
+        assert window is not None
+        events: list[str] = []
+        after, display = window.source.after, r.app._display
+
+        def fetch(cursor: object, limit: int) -> object:
+            events.append("fetch")
+            return after(cursor, limit)
+
+        def frame(screen: object, update: object) -> None:
+            events.append("frame")
+            display(screen, update)  # type: ignore[arg-type]
+
+        window.source = replace(window.source, after=fetch)  # type: ignore[arg-type]
+        r.app._display = frame  # type: ignore[method-assign]
+        fetched_after = 0
+        for _ in range(12):
+            events.clear()
+            await r.press("pagedown")
+            await r.pilot.pause()
+            if "fetch" in events:
+                fetched_after += 1
+                assert events[0] == "frame", events  # the key's frame went out first
+        assert fetched_after >= 3  # the walk did need pages: the check above ran

@@ -120,6 +120,7 @@ class InboxList(Widget, can_focus=True):
         self._now = now
         self._page_size = page_size
         self.window: RowWindow | None = None
+        self._read_ahead_due = False
         self.marked: set[str] = set()
         self.empty_text = ""
         self._strips: dict[tuple[object, ...], Strip] = {}
@@ -251,6 +252,7 @@ class InboxList(Widget, can_focus=True):
     def on_resize(self) -> None:
         if self.window is not None:
             self.window.resize(self._body_height())
+            self._read_ahead_soon()
         if self.size.width != self._strips_width:
             # Only a new width changes the rows' strips (the search box opening changes the height alone).
             self._strips.clear()
@@ -263,6 +265,19 @@ class InboxList(Widget, can_focus=True):
 
     def _announce(self) -> None:
         self.post_message(self.CursorMoved(self.current))
+        self._read_ahead_soon()
+
+    def _read_ahead_soon(self) -> None:
+        """Fetch the margin beyond the rows on screen once this frame is out, not before it."""
+        if not self._read_ahead_due and self.window is not None and self.window.wants_read_ahead:
+            self._read_ahead_due = True
+            self.call_after_refresh(self._read_ahead)
+
+    def _read_ahead(self) -> None:
+        self._read_ahead_due = False
+        if self.window is not None:
+            # The rows on screen stay the same ones: nothing to paint.
+            self.window.read_ahead()
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return container.height
