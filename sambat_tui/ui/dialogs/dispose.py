@@ -55,11 +55,6 @@ def ranked(targets: tuple[Target, ...], query: str) -> list[Target]:
 class DisposeDialog(PickWithReason[Moved]):
     LIST_ID = "targets"
 
-    DEFAULT_CSS = """
-    DisposeDialog #targets { height: 12; border: round $primary; }
-    DisposeDialog .dispose-kind { color: $accent; }
-    """
-
     def __init__(
         self, what: str, targets: tuple[Target, ...], *, chosen: Moved | None = None, error: str | None = None
     ) -> None:

@@ -11,10 +11,6 @@ from sambat_tui.ui.keys import key_display
 
 
 class DialogHint(Static):
-    DEFAULT_CSS = """
-    DialogHint { height: 1; width: auto; }
-    """
-
     def on_mount(self) -> None:
         self.update(self.text_for(self.screen))
 

@@ -29,10 +29,6 @@ class VisibilityPicked:
 class VisibilityDialog(PickWithReason[VisibilityPicked]):
     LIST_ID = "visibilities"
 
-    DEFAULT_CSS = """
-    VisibilityDialog #visibilities { height: auto; max-height: 9; border: round $primary; }
-    """
-
     def __init__(
         self, what: str, *, chosen: VisibilityPicked | None = None, error: str | None = None
     ) -> None:

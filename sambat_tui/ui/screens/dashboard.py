@@ -59,15 +59,6 @@ def backlog_rows(rows: tuple[BacklogRow, ...]) -> tuple[BarRow, ...]:
 class DashboardScreen(SupervisionView):
     VIEW = "dashboard"
 
-    DEFAULT_CSS = """
-    DashboardScreen #dashboard-body { height: 1fr; padding: 0 1; }
-    DashboardScreen Sparkline { height: 2; margin: 0 0 0 27; }
-    DashboardScreen Sparkline > .sparkline--max-color { color: $success; }
-    DashboardScreen Sparkline > .sparkline--min-color { color: $error; }
-    DashboardScreen .dashboard-heading { margin: 1 0 0 0; color: $accent; text-style: bold; }
-    DashboardScreen .dashboard-note { color: $foreground-muted; }
-    """
-
     def body(self) -> ComposeResult:
         with VerticalScroll(id="dashboard-body"):
             yield Static("", id="sla-heading", classes="dashboard-heading")

@@ -39,11 +39,6 @@ def deadline_label(rule_id: str | None) -> str:
 class EscalationsScreen(SupervisionView):
     VIEW = "escalations"
 
-    DEFAULT_CSS = """
-    EscalationsScreen #escalations { height: 3fr; max-height: 100%; }
-    EscalationsScreen #overdue { height: 2fr; max-height: 100%; }
-    """
-
     def body(self) -> ComposeResult:
         yield DataTable(id="escalations", cursor_type="row")
         yield Static("", id="escalations-empty", classes="view-empty")

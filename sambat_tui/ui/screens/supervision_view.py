@@ -33,20 +33,6 @@ class SupervisionView(Screen[None]):
     BINDINGS = bindings(Scope.SUPERVISOR)
     VIEW: ClassVar[str] = ""
 
-    DEFAULT_CSS = """
-    SupervisionView .view-title { height: 1; padding: 0 1; background: $panel; color: $foreground; }
-    SupervisionView .view-heading {
-        height: 1; padding: 0 1; margin: 1 0 0 0; color: $accent; text-style: bold;
-    }
-    SupervisionView #view-body { height: 1fr; }
-    SupervisionView .view-empty { padding: 0 1; color: $foreground-muted; }
-    SupervisionView DataTable { height: auto; max-height: 1fr; }
-    SupervisionView > .view--alert { color: $error; text-style: bold; }
-    SupervisionView > .view--warn { color: $warning; }
-    SupervisionView > .view--ok { color: $success; }
-    SupervisionView > .view--dim { color: $foreground-muted; }
-    """
-
     COMPONENT_CLASSES: ClassVar[set[str]] = {"view--alert", "view--warn", "view--ok", "view--dim"}
 
     def __init__(self, ctx: Context, flows: Flows, port: SupervisionPort) -> None:

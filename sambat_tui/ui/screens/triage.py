@@ -43,11 +43,6 @@ class TriageScreen(SupervisionView):
     BINDINGS = bindings(Scope.TRIAGE)
     VIEW = "triage"
 
-    DEFAULT_CSS = """
-    TriageScreen #triage-list { height: 1fr; }
-    TriageScreen #triage-detail { height: auto; max-height: 12; padding: 0 1; border-top: solid $primary; }
-    """
-
     def body(self) -> ComposeResult:
         yield DataTable(id="triage-list", cursor_type="row")
         yield Static("", id="triage-detail")

@@ -62,15 +62,6 @@ def bar_cells(value: float, top: float, width: int) -> tuple[str, int]:
 
 
 class BarChart(Widget):
-    DEFAULT_CSS = """
-    BarChart { height: auto; width: 1fr; }
-    BarChart > .bar-chart--bar { color: $primary; }
-    BarChart > .bar-chart--alert { color: $error; }
-    BarChart > .bar-chart--track { color: $foreground-muted; }
-    BarChart > .bar-chart--label { color: $foreground; }
-    BarChart > .bar-chart--value { color: $foreground-muted; }
-    """
-
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "bar-chart--bar",
         "bar-chart--alert",

@@ -94,10 +94,6 @@ _ROW_PARTS = (
 class InboxList(Widget, can_focus=True):
     """Rows of the current tab and query; the screen owns the keys and calls the moving methods."""
 
-    DEFAULT_CSS = """
-    InboxList { height: 1fr; }
-    """
-
     COMPONENT_CLASSES: ClassVar[set[str]] = {"inbox-list--header", *_ROW_PARTS, "inbox-list--empty"}
 
     class CursorMoved(Message):

@@ -20,10 +20,6 @@ PREVIEW_DESCRIPTION_LIMIT = 1_500
 
 
 class Preview(Static):
-    DEFAULT_CSS = """
-    Preview { display: none; }
-    """
-
     shown_ref: str | None = None
 
     def show(self, detail: ComplaintDetail | None, now: datetime) -> None:

@@ -39,10 +39,6 @@ class BarState:
 
 
 class StatusBar(Widget):
-    DEFAULT_CSS = """
-    StatusBar { height: 1; }
-    """
-
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "status-bar--online",
         "status-bar--offline",

@@ -27,10 +27,6 @@ def tab_label(tab: Tab) -> str:
 
 
 class TabsBar(Widget):
-    DEFAULT_CSS = """
-    TabsBar { height: 1; }
-    """
-
     COMPONENT_CLASSES: ClassVar[set[str]] = {"tabs-bar--active", "tabs-bar--count", "tabs-bar--info"}
 
     def __init__(self, *, id: str | None = None) -> None:
