@@ -27,7 +27,6 @@ from sambat_tui.domain.model import Action
 from sambat_tui.domain.query import QueryError
 from sambat_tui.domain.text_safety import neutralise, one_line
 from sambat_tui.domain.timefmt import format_datetime
-from sambat_tui.services.exports import csv_cell as csv_cell
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from sambat_tui import __version__
-from sambat_tui.cli import build_parser, csv_cell, main, parse_app_start
+from sambat_tui.cli import build_parser, main, parse_app_start
 from sambat_tui.domain.query import QueryError, parse
+from sambat_tui.services.exports import csv_cell
 from sambat_tui.services.profiles import profile_paths, save_profile
 from tests.support.cache import private_home, seeded_profile, wire_complaint
 from tests.support.server import free_port
