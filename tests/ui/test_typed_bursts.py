@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from textual.widgets import Input, TextArea
 
@@ -121,3 +122,26 @@ async def test_a_page_down_is_drawn_before_the_rows_after_it_are_fetched() -> No
                 fetched_after += 1
                 assert events[0] == "frame", events  # the key's frame went out first
         assert fetched_after >= 3  # the walk did need pages: the check above ran
+
+
+async def test_the_rows_a_page_down_shows_were_drawn_while_the_app_waited() -> None:
+    async with running(records=400) as r:
+        await r.press("5")
+        listing = r.inbox.listing
+        drawn: list[str] = []
+        row_strip = listing._row_strip
+
+        def counted(row: Any, *args: Any) -> Any:
+            drawn.append(row.id)
+            return row_strip(row, *args)
+
+        listing._row_strip = counted  # type: ignore[method-assign]
+        await r.press("pagedown")
+        await r.pilot.pause(0.05)  # the wait between two keys: the next screen is drawn ahead
+        drawn.clear()
+        await r.press("pagedown")
+        window = listing.window
+        assert window is not None and window.height > 10
+        shown = {row.id for row in window.visible()}
+        # Only the row under the cursor is drawn anew (it was drawn ahead without the cursor on it).
+        assert len(set(drawn) & shown) <= 1, len(set(drawn) & shown)
