@@ -87,7 +87,12 @@ def run_floor(total: int = 100_000) -> None:
     )
 
     def cells(i: int, width: int) -> list[Segment]:
-        texts = (f"  MLG-2026-{i:06d} ", f"{i % 90:>3}h ", f"{-(i % 9):>3} hk ", "JALAN_RUSAK    ")
+        texts: tuple[str, ...] = (
+            f"  MLG-2026-{i:06d} ",
+            f"{i % 90:>3}h ",
+            f"{-(i % 9):>3} hk ",
+            "JALAN_RUSAK    ",
+        )
         texts += (
             f"Jalan berlubang depan SDN {i % 50:<4}   ",
             "Lowokwaru     ",

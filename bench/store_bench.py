@@ -28,6 +28,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -270,7 +271,7 @@ def run(store: Store, args: argparse.Namespace) -> None:
 
                 new = timed(cold, max(3, repeat // 3))
                 after = inbox.page(conn, query, ctx).next_cursor
-                more = timed(lambda q=query, a=after: inbox.page(conn, q, ctx, after=a), repeat)
+                more = timed(partial(inbox.page, conn, query, ctx, after=after), repeat)
                 plan = inbox.page(conn, query, ctx).plan
                 print(
                     f"  {text + suffix:<32} {hits:>9,} hits  {plan:<5}"
@@ -291,17 +292,23 @@ def run(store: Store, args: argparse.Namespace) -> None:
         print("  (up = page_before from a random cursor, descending)")
         for name, query in tabs.items():
             for sort in Sort:
-                first = timed(lambda q=query, s=sort: inbox.first_page(conn, q, ctx, sort=s), repeat)
+                first = timed(partial(inbox.first_page, conn, query, ctx, sort=sort), repeat)
                 cursors = [random_cursor(conn, sort, rnd, top) for _ in range(repeat + 1)]
                 deep_iter = iter(cursors)
                 deep = timed(
-                    lambda q=query, s=sort, it=deep_iter: inbox.page(conn, q, ctx, sort=s, after=next(it)),
+                    lambda: inbox.page(conn, query, ctx, sort=sort, after=next(deep_iter)),  # noqa: B023 - used now
                     repeat,
                 )
-                last = timed(lambda q=query, s=sort: inbox.last_page(conn, q, ctx, sort=s), repeat)
+                last = timed(partial(inbox.last_page, conn, query, ctx, sort=sort), repeat)
                 up = timed(
-                    lambda q=query, s=sort, c=cursors[0]: inbox.page_before(
-                        conn, q, ctx, sort=s, direction=Direction.DESC, before=c
+                    partial(
+                        inbox.page_before,
+                        conn,
+                        query,
+                        ctx,
+                        sort=sort,
+                        direction=Direction.DESC,
+                        before=cursors[0],
                     ),
                     repeat,
                 )
