@@ -134,3 +134,27 @@ def test_a_move_fetches_only_what_the_screen_shows_and_read_ahead_the_margin() -
         window.read_ahead()
     assert window.current is not None and window.current.id == ids[-1]
     assert not window.read_ahead()  # nothing beyond either end to fetch
+
+
+def test_g_and_shift_g_jump_between_the_ends_without_fetching_again_until_the_rows_change() -> None:
+    session = FakeSession(make_records(100))
+    window = _window(session)
+    window.load_first()
+    window.load_last()
+    fetched = window.fetches
+    ids = _all_ids(session)
+    for _ in range(3):
+        window.load_first()
+        assert window.current is not None and window.current.id == ids[0]
+        window.load_last()
+        assert window.current is not None and window.current.id == ids[-1]
+    assert window.fetches == fetched
+    head, tail = window.end_screens()
+    assert [r.id for r in head] == ids[:8] and [r.id for r in tail] == ids[-8:]
+    # A change of the rows (an action, a sync) reloads the window: the ends are fetched again.
+    acted = session.inbox.first("semua", "", Sort.DUE, False, 1).rows[0]
+    session.actions.transition([acted.id], Action.START)
+    window.reload()
+    assert window.end_screens() == ([], [])
+    window.load_first()
+    assert window.fetches > fetched

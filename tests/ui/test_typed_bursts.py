@@ -145,3 +145,30 @@ async def test_the_rows_a_page_down_shows_were_drawn_while_the_app_waited() -> N
         shown = {row.id for row in window.visible()}
         # Only the row under the cursor is drawn anew (it was drawn ahead without the cursor on it).
         assert len(set(drawn) & shown) <= 1, len(set(drawn) & shown)
+
+
+async def test_g_and_shift_g_paint_screens_drawn_while_the_app_waited() -> None:
+    async with running(records=400) as r:
+        await r.press("5")
+        listing = r.inbox.listing
+        await r.press("G")
+        await r.press("g")
+        await r.pilot.pause(0.05)  # both ends known: their screens are drawn ahead
+        drawn: list[str] = []
+        row_strip = listing._row_strip
+
+        def counted(row: Any, *args: Any) -> Any:
+            drawn.append(row.id)
+            return row_strip(row, *args)
+
+        listing._row_strip = counted  # type: ignore[method-assign]
+        for key in ("G", "g", "G"):
+            drawn.clear()
+            await r.press(key)
+            window = listing.window
+            assert window is not None
+            shown = {row.id for row in window.visible()}
+            assert len(shown) > 10
+            assert not set(drawn) & shown, (key, len(set(drawn) & shown))  # the frame drew none of them
+            await r.pilot.pause(0.05)
+        assert window.current is not None and window.current.id == window.rows[-1].id  # at the last row

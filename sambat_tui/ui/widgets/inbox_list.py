@@ -91,10 +91,10 @@ _ROW_PARTS = (
 )
 
 
-STRIP_CACHE_ROWS: Final = 160
-"""Drawn rows kept for the next paint: the screen, the one below and the one above it (drawn ahead), and
-room for moving. 512 kept ~1 MiB more resident after paging through a million complaints, for rows long
-gone."""
+STRIP_CACHE_ROWS: Final = 256
+"""Drawn rows kept for the next paint: the screen, the one below and the one above it, the first and the
+last screen (drawn ahead), and room for moving. 512 kept ~1 MiB more resident after paging through a
+million complaints, for rows long gone."""
 
 
 class InboxList(Widget, can_focus=True):
@@ -321,11 +321,9 @@ class InboxList(Widget, can_focus=True):
         index = window.top + y - 1
         if index >= len(window.rows) or y - 1 >= window.height:
             return Strip.blank(width, base)
-        return self._strip(window, index, width, base, self._now())
+        return self._strip(window.rows[index], index == window.cursor, width, base, self._now())
 
-    def _strip(self, window: RowWindow, index: int, width: int, base: Style, now: datetime) -> Strip:
-        row = window.rows[index]
-        is_cursor = index == window.cursor
+    def _strip(self, row: InboxRow, is_cursor: bool, width: int, base: Style, now: datetime) -> Strip:
         is_marked = row.id in self.marked
         key = (row, is_cursor, is_marked, width, language(), now.replace(second=0, microsecond=0), base)
         strip = self._strips.get(key)
@@ -338,19 +336,24 @@ class InboxList(Widget, can_focus=True):
 
     def _draw_ahead(self) -> None:
         """Draw the screen of rows below the viewport and the one above it into the cache, once this frame
-        is out: a page down or up then paints rows already drawn (~5 ms of a page flip at 120 columns)."""
+        is out, and the screens g and G show: a page flip or a jump to either end then paints rows already
+        drawn (~5 ms of such a frame at 120 columns)."""
         window = self.window
         if window is None or not window.rows or not self._parts or self._labels_language != language():
             return
         first = max(0, window.top - window.height)
         last = min(len(window.rows), window.top + 2 * window.height)
-        if len(self._strips) + (last - first) > STRIP_CACHE_ROWS:
+        head, tail = window.end_screens()
+        wanted = [(window.rows[i], i == window.cursor) for i in range(first, last)]
+        wanted += [(row, i == 0) for i, row in enumerate(head)]
+        wanted += [(row, i == len(tail) - 1) for i, row in enumerate(tail)]
+        if len(self._strips) + len(wanted) > STRIP_CACHE_ROWS:
             # Room first, by dropping the rows far from the screen (not all, as a full cache does).
-            near = set(window.rows[first:last])
+            near = {row for row, _ in wanted}
             self._strips = {key: strip for key, strip in self._strips.items() if key[0] in near}
         width, base, now = self.size.width, self._base, self._now()
-        for index in range(first, last):
-            self._strip(window, index, width, base, now)
+        for row, is_cursor in wanted:
+            self._strip(row, is_cursor, width, base, now)
 
     def _header(self, width: int, base: Style) -> Strip:
         style = base + self.get_component_rich_style("inbox-list--header")

@@ -51,6 +51,9 @@ class RowWindow:
         self.top = 0
         self.height = 1
         self.fetches = 0  # pages fetched, for tests and benchmarks
+        # The first and the last page as fetched, kept until the rows change (``reload``): g and G jump
+        # between the ends without SQL, and the list can draw both ends' screens ahead.
+        self._ends: dict[str, InboxPage] = {}
 
     # -- what is known about the ends -------------------------------------------------------------------
 
@@ -82,23 +85,39 @@ class RowWindow:
         self.rows = [row for page in self._pages for row in page.rows]
 
     def load_first(self) -> None:
-        self.fetches += 1
-        self._set([self.source.first(self.page_size)])
+        self._set([self._end("first")])
         self.cursor = self.top = 0
         self._fill_visible()
 
     def load_last(self) -> None:
-        self.fetches += 1
-        self._set([self.source.last(self.page_size)])
+        self._set([self._end("last")])
         self.cursor = max(0, len(self.rows) - 1)
         self.top = max(0, len(self.rows) - self.height)
         self._fill_visible()
+
+    def _end(self, which: str) -> InboxPage:
+        page = self._ends.get(which)
+        if page is None:
+            self.fetches += 1
+            fetch = self.source.first if which == "first" else self.source.last
+            page = self._ends[which] = fetch(self.page_size)
+        return page
+
+    def end_screens(self) -> tuple[list[InboxRow], list[InboxRow]]:
+        """The rows g and G would show, as far as the ends are known: the first screen (the cursor on its
+        first row) and the last screen (the cursor on its last row)."""
+        first, last = self._ends.get("first"), self._ends.get("last")
+        return (
+            list(first.rows[: self.height]) if first is not None else [],
+            list(last.rows[-self.height :]) if last is not None else [],
+        )
 
     def reload(self, keep_id: str | None = None) -> None:
         """Fetch the window again from its first row on (rows may have changed or left the filter).
 
         The cursor lands on ``keep_id`` when it is still there, else stays at the same position.
         """
+        self._ends.clear()
         want = max(self.page_size, min(len(self.rows), self.max_rows))
         first = self._pages[0]
         page: InboxPage | None = None
