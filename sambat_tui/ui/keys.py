@@ -21,6 +21,7 @@ from textual.keys import _character_to_key
 class Scope(StrEnum):
     APP = "app"
     INBOX = "inbox"
+    SEARCH = "search"  # the inbox's search field
     COMPLAINT = "complaint"
     OUTBOX = "outbox"
     DIALOG = "dialog"
@@ -152,6 +153,9 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("link_duplicate", "l", "link_duplicate", Scope.DUPLICATES, mutating=True),
     KeySpec("link_original", "L", "link_original", Scope.DUPLICATES, mutating=True),
     KeySpec("export", "e", "export", Scope.DUPLICATES, show=False),
+    # the inbox's search field: its own keys, so the key bar says what enter and esc do there
+    KeySpec("search_run", "enter", "submit", Scope.SEARCH),
+    KeySpec("search_close", "escape", "screen.back", Scope.SEARCH),
     # pickers: the list moves while the search box keeps the focus
     KeySpec("pick_down", "down", "pick_down", Scope.PICKER, show=False),
     KeySpec("pick_up", "up", "pick_up", Scope.PICKER, show=False),

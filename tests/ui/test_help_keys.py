@@ -50,6 +50,7 @@ async def test_an_operator_s_help_lists_no_supervisor_view_nor_reassign() -> Non
         assert headings == [
             "Kotak masuk",
             "Di mana saja",
+            "Pencarian",
             "Pengaduan",
             "Kotak keluar",
             "Daftar pilihan",

@@ -172,3 +172,16 @@ async def test_g_and_shift_g_paint_screens_drawn_while_the_app_waited() -> None:
             assert not set(drawn) & shown, (key, len(set(drawn) & shown))  # the frame drew none of them
             await r.pilot.pause(0.05)
         assert window.current is not None and window.current.id == window.rows[-1].id  # at the last row
+
+
+async def test_the_search_field_says_what_enter_and_esc_do_and_esc_closes_it() -> None:
+    from sambat_tui.ui.widgets.key_bar import KeyBar
+
+    async with running() as r:
+        await r.burst("/", *"kecoa")
+        shown = [(key, description) for key, description, _ in r.inbox.query_one(KeyBar).shown()]
+        assert ("enter", "key.search_run") in shown and ("esc", "key.search_close") in shown
+        await r.press("escape")
+        assert not r.inbox.query_one("#search-box").display
+        assert r.app.focused is r.inbox.listing
+        assert r.inbox.query_text == ""  # closed, not searched

@@ -27,7 +27,7 @@ from sambat_tui.ui.ports import QueryError, Sort
 from sambat_tui.ui.supervision import view_key_state
 from sambat_tui.ui.widgets.inbox_list import InboxList
 from sambat_tui.ui.widgets.key_bar import KeyBar
-from sambat_tui.ui.widgets.ordered_fields import OrderedInput
+from sambat_tui.ui.widgets.ordered_fields import SearchField
 from sambat_tui.ui.widgets.preview import Preview
 from sambat_tui.ui.widgets.row_window import PageSource
 from sambat_tui.ui.widgets.status_bar import StatusBar
@@ -79,7 +79,7 @@ class InboxScreen(Screen[None]):
             yield self._listing
             yield Preview(id="preview")
         with Vertical(id="search-box"):
-            search = OrderedInput(placeholder=t("search.placeholder"), id="search")
+            search = SearchField(placeholder=t("search.placeholder"), id="search")
             search.cursor_blink = False  # a blinking cursor repaints twice a second: bytes on a slow link
             yield search
             yield Static("", id="search-error")

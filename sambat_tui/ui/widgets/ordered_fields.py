@@ -17,6 +17,8 @@ from textual import events
 from textual.widget import Widget
 from textual.widgets import Input
 
+from sambat_tui.ui.keys import Scope, bindings
+
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
@@ -25,10 +27,10 @@ async def _run_own_binding(field: Widget, event: events.Key) -> bool:
     """Run ``field``'s own (non-priority) binding for the key now; whether one ran."""
     if event.is_printable:
         return False
-    for namespace, bindings in field.screen._modal_binding_chain:
+    for namespace, own in field.screen._modal_binding_chain:
         if namespace is not field:
             continue
-        for binding in bindings.key_to_bindings.get(event.key, ()):
+        for binding in own.key_to_bindings.get(event.key, ()):
             if not binding.priority and await field.app.run_action(binding.action, field):
                 event.stop()
                 event.prevent_default()  # neither the field's own handler nor the app runs it again
@@ -42,6 +44,12 @@ class OrderedInput(Input):
 
     async def _on_key(self, event: events.Key) -> None:
         await _run_own_binding(self, event)
+
+
+class SearchField(OrderedInput):
+    """The inbox's search field: ``enter`` searches, ``esc`` closes it, both shown in the key bar."""
+
+    BINDINGS = bindings(Scope.SEARCH)
 
 
 @cache
