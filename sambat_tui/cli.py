@@ -636,13 +636,22 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         if not entries:
             out.say("outbox.empty")
             return EXIT_OK
+        plain = args.plain or not out.stdout.isatty()
+        if not plain:
+            # A person reads what each change does in the profile's language, as the app's outbox says it;
+            # scripts (--plain, or a pipe) keep the wire's words, which do not change with the language.
+            from sambat_tui.ui.i18n import set_language, t
+            from sambat_tui.ui.wire_words import outbox_what
+
+            set_language(out.lang)
         for e in entries:
             why = e.server_reason or e.last_error or ""
-            cells = (str(e.seq), e.state, e.public_ref, e.summary, str(e.attempts), why)
-            if args.plain or not out.stdout.isatty():
+            if plain:
+                cells = (str(e.seq), e.state, e.public_ref, e.summary, str(e.attempts), why)
                 out.line("\t".join(safe(c, 300) for c in cells))
             else:
-                out.line(f"{e.seq:>5}  {e.state:<8}  {safe(e.public_ref)}  {safe(e.summary)}")
+                state = t(f"outbox.state.{e.state}")
+                out.line(f"{e.seq:>5}  {state:<15}  {safe(e.public_ref)}  {outbox_what(e)}")
                 if why:
                     out.line(f"       {safe(why, 200)}")
         _waiting(out, session)

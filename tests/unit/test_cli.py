@@ -329,3 +329,22 @@ def parse_error(text: str) -> QueryError:
     except QueryError as error:
         return error
     raise AssertionError(f"{text!r} parsed")
+
+
+def test_outbox_at_a_terminal_says_what_each_change_does_in_the_profile_s_language(
+    items: list[dict[str, Any]], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref = items[0]["public_ref"]
+    assert _run(capsys, "take", ref)[0] == 0
+    assert _run(capsys, "return", items[1]["public_ref"], "--reason", "Bukan wewenang")[0] == 0
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)  # a person, not a script
+    code, out, _ = _run(capsys, "outbox")
+    assert code == 0
+    lines = out.splitlines()
+    assert "Menunggu kirim" in lines[0] and "Ambil" in lines[0] and ref in lines[0]
+    assert "Bukan wewenang" in lines[1]
+    for wire_word in ("pending", "take", "return:"):
+        assert wire_word not in out, wire_word
+    profile_paths().config_file.write_text('lang = "en"\n')
+    _, out, _ = _run(capsys, "outbox")
+    assert "Waiting to send" in out.splitlines()[0] and "Take" in out.splitlines()[0]

@@ -25,43 +25,14 @@ from sambat_tui.ui.flows import Context
 from sambat_tui.ui.i18n import t
 from sambat_tui.ui.keys import MUTATING_ACTIONS, Scope, bindings
 from sambat_tui.ui.messages import DataChanged
-from sambat_tui.ui.widgets.complaint_view import vocabulary
 from sambat_tui.ui.widgets.key_bar import KeyBar
+from sambat_tui.ui.wire_words import outbox_what as what
 from sambat_tui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from sambat_tui.ui.ports import OutboxEntry
 
 _MARKS = {"pending": "⇡", "sending": "↑", "failed": "✗", "conflict": "!"}
-_MOVES = ("reassign", "dispose")  # the dispositions a person queues; the others are the server's
-
-
-def what(entry: OutboxEntry, limit: int = 120) -> str:
-    """What a queued change does, in the UI's language (from the entry's kind and details), then its reason
-    or text: ``Alihkan ke dpuprpkp/dpuprpkp.pju: beban meja``. An entry of a kind this client does not know
-    shows its wire summary."""
-    details = entry.details
-    if entry.kind == "transition":
-        head = vocabulary("action", details.get("action"))
-    elif entry.kind == "update":
-        head = vocabulary("update", details.get("update_kind"))
-    elif entry.kind == "disposition":
-        kind = details.get("disposition", "")
-        parts = (details.get(k) for k in ("to_agency", "to_desk", "to_user"))
-        target = "/".join(one_line(p, 40) for p in parts if p) or "?"
-        if kind in _MOVES:
-            head = t(f"outbox.what.{kind}", target=target)
-        else:
-            head = t("outbox.what.move", kind=vocabulary("disposition", kind), target=target)
-    elif entry.kind == "visibility":
-        head = t("outbox.what.visibility", visibility=vocabulary("visibility", details.get("visibility")))
-    elif entry.kind == "duplicate":
-        original = details.get("original")
-        head = t("outbox.what.duplicate", ref=one_line(original, 40)) if original else t("outbox.what.unlink")
-    else:
-        return one_line(entry.summary, limit)
-    text = details.get("text")
-    return one_line(f"{head}: {text}" if text else head, limit)
 
 
 class OutboxScreen(Screen[None]):

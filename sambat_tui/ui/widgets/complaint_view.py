@@ -25,7 +25,8 @@ from sambat_tui.domain.sla import SlaPolicy, SlaState, sla_state
 from sambat_tui.domain.text_safety import neutralise, one_line
 from sambat_tui.domain.timefmt import parse_rfc3339
 from sambat_tui.ui import fmt
-from sambat_tui.ui.i18n import current, t
+from sambat_tui.ui.i18n import t
+from sambat_tui.ui.wire_words import text_of, vocabulary
 
 if TYPE_CHECKING:
     from sambat_tui.ui.ports import ComplaintDetail, TimelineEntry
@@ -40,20 +41,6 @@ _FIELD_LIMIT = 200
 @cache
 def _clocks() -> tuple[WorkingCalendar, SlaPolicy]:
     return WorkingCalendar.load(), SlaPolicy.load()
-
-
-def text_of(value: object, limit: int = _FIELD_LIMIT) -> str:
-    """One line of display text for any wire value; ``–`` for nothing."""
-    if value is None or value == "":
-        return t("field.none")
-    return one_line(value if isinstance(value, str) else str(value), limit)
-
-
-def vocabulary(section: str, value: object) -> str:
-    """The label of a wire enum value (``status``, ``in_progress``); an unknown value shows as itself."""
-    key = f"{section}.{value}"
-    translator = current()
-    return translator.t(key) if isinstance(value, str) and translator.has(key) else text_of(value)
 
 
 def moment(value: object) -> datetime | None:
