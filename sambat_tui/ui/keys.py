@@ -155,7 +155,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("export", "e", "export", Scope.DUPLICATES, show=False),
     # the inbox's search field: its own keys, so the key bar says what enter and esc do there
     KeySpec("search_run", "enter", "submit", Scope.SEARCH),
-    KeySpec("search_close", "escape", "screen.back", Scope.SEARCH),
+    KeySpec("search_close", "escape", "screen.close_search", Scope.SEARCH),
     # pickers: the list moves while the search box keeps the focus
     KeySpec("pick_down", "down", "pick_down", Scope.PICKER, show=False),
     KeySpec("pick_up", "up", "pick_up", Scope.PICKER, show=False),

@@ -178,6 +178,7 @@ async def test_the_search_field_says_what_enter_and_esc_do_and_esc_closes_it() -
     from sambat_tui.ui.widgets.key_bar import KeyBar
 
     async with running() as r:
+        await r.press("space", "space")  # two marked rows, for a bulk action after the search
         await r.burst("/", *"kecoa")
         shown = [(key, description) for key, description, _ in r.inbox.query_one(KeyBar).shown()]
         assert ("enter", "key.search_run") in shown and ("esc", "key.search_close") in shown
@@ -185,3 +186,4 @@ async def test_the_search_field_says_what_enter_and_esc_do_and_esc_closes_it() -
         assert not r.inbox.query_one("#search-box").display
         assert r.app.focused is r.inbox.listing
         assert r.inbox.query_text == ""  # closed, not searched
+        assert len(r.inbox.listing.marked) == 2  # esc in the field closed it, and only that

@@ -303,6 +303,10 @@ class InboxScreen(Screen[None]):
             self._update_tabs(recount=False)
             self.refresh_bindings()
             return
+        self.action_close_search()
+
+    def action_close_search(self) -> None:
+        """``esc`` in the search field: closes it, nothing else (the marks stay for the bulk action)."""
         search = self.query_one("#search-box")
         if search.display:
             search.display = False
