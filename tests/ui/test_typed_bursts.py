@@ -124,18 +124,24 @@ async def test_a_page_down_is_drawn_before_the_rows_after_it_are_fetched() -> No
         assert fetched_after >= 3  # the walk did need pages: the check above ran
 
 
+def _record_drawn_rows(listing: Any) -> list[str]:
+    """The ids of the rows ``listing`` draws from now on (each call of its row drawing)."""
+    drawn: list[str] = []
+    row_strip = listing._row_strip
+
+    def counted(row: Any, *args: Any) -> Any:
+        drawn.append(row.id)
+        return row_strip(row, *args)
+
+    listing._row_strip = counted
+    return drawn
+
+
 async def test_the_rows_a_page_down_shows_were_drawn_while_the_app_waited() -> None:
     async with running(records=400) as r:
         await r.press("5")
         listing = r.inbox.listing
-        drawn: list[str] = []
-        row_strip = listing._row_strip
-
-        def counted(row: Any, *args: Any) -> Any:
-            drawn.append(row.id)
-            return row_strip(row, *args)
-
-        listing._row_strip = counted  # type: ignore[method-assign]
+        drawn = _record_drawn_rows(listing)
         await r.press("pagedown")
         await r.pilot.pause(0.05)  # the wait between two keys: the next screen is drawn ahead
         drawn.clear()
@@ -154,14 +160,7 @@ async def test_g_and_shift_g_paint_screens_drawn_while_the_app_waited() -> None:
         await r.press("G")
         await r.press("g")
         await r.pilot.pause(0.05)  # both ends known: their screens are drawn ahead
-        drawn: list[str] = []
-        row_strip = listing._row_strip
-
-        def counted(row: Any, *args: Any) -> Any:
-            drawn.append(row.id)
-            return row_strip(row, *args)
-
-        listing._row_strip = counted  # type: ignore[method-assign]
+        drawn = _record_drawn_rows(listing)
         for key in ("G", "g", "G"):
             drawn.clear()
             await r.press(key)
