@@ -173,23 +173,6 @@ class OutboxScreen(Screen[None]):
             return
         self._attempt(partial(self.ctx.session.outbox.retry, entry.mutation_id), t("notify.retry_queued"))
 
-    def _text_of(self, entry: OutboxEntry) -> str:
-        """The full text of a queued response or note, from its pending copy in the timeline.
-
-        The outbox line holds only a cut summary (``public_response: Terima kasih…``); editing that would
-        send the cut text. The pending timeline entry of the same kind whose text the summary starts with
-        is the one queued.
-        """
-        head, _, shown = entry.summary.partition(": ")
-        shown = shown.removesuffix("…")
-        detail = self.ctx.session.complaints.get(entry.complaint_id)
-        if detail is not None:
-            for item in detail.timeline:
-                same_kind = item.pending and item.kind == "update" and item.subkind == head
-                if same_kind and one_line(item.body).startswith(shown):
-                    return item.body
-        return shown
-
     def action_edit(self) -> None:
         entry = self.selected
         if entry is None or entry.op != "update":
@@ -208,7 +191,8 @@ class OutboxScreen(Screen[None]):
             public=False,
             target=one_line(entry.public_ref, 40),
             public_ref=entry.public_ref,
-            body=self._text_of(entry),
+            # The whole text as queued (the outbox line shows it cut), not a copy found again elsewhere.
+            body=entry.details.get("text", ""),
             title=t("outbox.edit_title", ref=one_line(entry.public_ref, 40)),
         )
         self.app.push_screen(dialog, edited)
