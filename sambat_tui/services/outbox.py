@@ -100,26 +100,24 @@ def describe(op: str, payload: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
 
 
 def summarise(op: str, payload: Mapping[str, Any]) -> str:
-    """One display line for a mutation (already neutralised: the text may be anyone's)."""
-    from sambat_tui.sync.optimistic import Op
-
-    if op == Op.TRANSITION:
-        head, text = str(payload.get("action", "?")), payload.get("reason")
-    elif op == Op.UPDATE:
-        head, text = str(payload.get("kind", "?")), payload.get("body")
-    elif op == Op.DISPOSITION:
-        target = "/".join(str(p) for p in (payload.get("to_agency"), payload.get("to_desk")) if p)
-        head, text = f"{payload.get('kind', '?')} -> {target}", payload.get("reason")
-    elif op == Op.VISIBILITY:
-        head, text = f"visibility -> {payload.get('visibility', '?')}", payload.get("reason")
-    elif op == Op.DUPLICATE:
-        ref = payload.get("duplicate_of_ref") or payload.get("duplicate_of")
-        head = f"duplicate of {ref}" if ref else "not a duplicate"
-        text = payload.get("reason")
+    """One display line for a mutation in the wire's words, from ``describe`` (already neutralised: the text
+    may be anyone's)."""
+    kind, details = describe(op, payload)
+    if kind == "transition":
+        head = details.get("action", "?")
+    elif kind == "update":
+        head = details.get("update_kind", "?")
+    elif kind == "disposition":
+        target = "/".join(details[k] for k in ("to_agency", "to_desk") if k in details)
+        head = f"{details.get('disposition', '?')} -> {target}"
+    elif kind == "visibility":
+        head = f"visibility -> {details.get('visibility', '?')}"
+    elif kind == "duplicate":
+        head = f"duplicate of {details['original']}" if "original" in details else "not a duplicate"
     else:
-        head, text = op, None
-    line = head if not isinstance(text, str) or not text else f"{head}: {text}"
-    return one_line(line, SUMMARY_LENGTH)
+        head = op
+    text = details.get("text")
+    return one_line(f"{head}: {text}" if text else head, SUMMARY_LENGTH)
 
 
 def _entry(stored: StoredEntry, ref: str | None) -> OutboxEntry:
