@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from sambat_tui.domain.model import Action, Status
 from sambat_tui.services.inbox import Sort
-from sambat_tui.ui.widgets.row_window import PageSource, RowWindow
+from sambat_tui.ui.widgets.row_window import END_SLACK, PageSource, RowWindow
 from tests.ui.fakes import FakeSession, make_records
 
 
@@ -158,3 +158,17 @@ def test_g_and_shift_g_jump_between_the_ends_without_fetching_again_until_the_ro
     assert window.end_screens() == ([], [])
     window.load_first()
     assert window.fetches > fetched
+
+
+def test_an_end_is_fetched_as_one_screenful_and_the_rest_read_ahead() -> None:
+    session = FakeSession(make_records(300))
+    ids = _all_ids(session)
+    window = _window(session, page_size=60, max_rows=240)  # a viewport of 8
+    window.load_last()
+    assert [r.id for r in window.rows] == ids[-8 - END_SLACK :]
+    window.load_first()
+    assert [r.id for r in window.rows] == ids[: 8 + END_SLACK]  # a new search walks for these rows only
+    window.resize(8 + END_SLACK)  # the search box closed: the list grew, and no fetch is needed for it
+    assert window.fetches == 2 and len(window.visible()) == 8 + END_SLACK
+    assert window.read_ahead()  # the margin follows after the frame, a whole page at a time
+    assert [r.id for r in window.rows] == ids[: 8 + END_SLACK + 60]

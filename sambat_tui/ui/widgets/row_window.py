@@ -10,14 +10,17 @@ row, ``page.after`` the rows following its last row.
 
 A move fetches only what the rows on screen need. The margin of one viewport beyond them on either side (so
 that the next move needs no fetch) is ``read_ahead``'s, which the list calls once the frame is out: a page
-down at a million complaints used to wait ~10 ms for SQL that only the key after it needed.
+down at a million complaints used to wait ~10 ms for SQL that only the key after it needed. For the same
+reason a jump to either end (a new search, ``g``, ``G``) asks for one screenful (``END_SLACK`` rows more, so
+that the search box closing does not need a second fetch), not a whole page: a common word is checked row by
+row (store/inbox.py), and each row it does not need to find costs the frame about 15 us at a million.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from sambat_tui.ui.ports import InboxPage
 
@@ -34,6 +37,10 @@ class PageSource:
     after: Callable[[object, int], InboxPage]
     before: Callable[[object, int], InboxPage]
 
+
+END_SLACK: Final = 4
+"""Rows beyond the viewport in the page fetched for an end: the list may grow by a few lines right after
+(the search box closes), and a second fetch before the frame would cost more than these rows."""
 
 _EMPTY = InboxPage(rows=(), has_before=False, has_after=False, before=None, after=None)
 
@@ -100,7 +107,7 @@ class RowWindow:
         if page is None:
             self.fetches += 1
             fetch = self.source.first if which == "first" else self.source.last
-            page = self._ends[which] = fetch(self.page_size)
+            page = self._ends[which] = fetch(min(self.page_size, self.height + END_SLACK))
         return page
 
     def end_screens(self) -> tuple[list[InboxRow], list[InboxRow]]:
