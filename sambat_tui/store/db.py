@@ -9,10 +9,14 @@ Rules (ARCHITECTURE.md, "SQLite, carefully"):
   ``flock`` for the Store's life) refuses a second writer in this or any other process. SQLite 3.40, which
   Python links here, can corrupt a WAL file when two connections write or checkpoint at once.
 - Readers open the file with ``mode=ro``: they can never write, and so never checkpoint either.
+- A Store made with ``open_readers_only`` has readers and nothing else: no writer, no lock, no migrations. It
+  is how a second, view-only window reads the cache while another process holds the writer (WAL lets its
+  readers see each commit of that writer). Every attempt to write through it raises ``StoreReadOnly``.
 
 Usage::
 
     store = Store.open(path)                  # applies migrations
+    viewer = Store.open_readers_only(path)    # beside another process's writer: reads only
     with store.transaction() as conn:          # BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error)
         complaints.upsert_many(conn, items)
         sync_state.set_cursor(conn, cursor)
@@ -71,6 +75,10 @@ class StoreError(RuntimeError):
 
 class StoreLocked(StoreError):
     """Another ``Store`` (in this or another process) already holds the writer for this file."""
+
+
+class StoreReadOnly(StoreError):
+    """This Store has readers only (``Store.open_readers_only``): it has no writer to write with."""
 
 
 _open_paths: set[Path] = set()
@@ -146,12 +154,17 @@ def connect_reader(path: Path) -> sqlite3.Connection:
 
 
 class Store:
-    """The cache file and the one writer connection to it. Make one with ``Store.open``."""
+    """The cache file and the one writer connection to it. Make one with ``Store.open`` (or, to read beside
+    another process's writer, with ``Store.open_readers_only``)."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, lock_fd: int) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection | None, lock_fd: int | None) -> None:
+        """``conn`` and ``lock_fd`` are the writer and its lock, both None for a Store of readers only."""
+        if (conn is None) != (lock_fd is None):
+            raise ValueError("a writer connection goes with its lock file, and only with it")
         self.path = path
         self._conn = conn
-        self._lock_fd: int | None = lock_fd
+        self._lock_fd = lock_fd
+        self._closed = False
         self._write_lock = threading.RLock()
         self._depth = 0
         self._owner: int | None = None
@@ -196,6 +209,37 @@ class Store:
             _release_path(path.resolve())
             raise
         return cls(path, conn, lock_fd)
+
+    @classmethod
+    def open_readers_only(cls, path: Path | str) -> Store:
+        """Open the existing cache at ``path`` for reading only, while another process may hold its writer.
+
+        Takes no lock, opens no writer and runs no migration: the file must already be at the schema
+        version this code knows (``LATEST``), else ``StoreError`` (a migration needs the writer). Every
+        write through the result raises ``StoreReadOnly``.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError(f"{path} does not exist or is not a regular file: nothing to read")
+        try:
+            conn = connect_reader(path)
+            try:
+                found = schema_version(conn)
+            finally:
+                conn.close()
+        except sqlite3.Error as error:
+            raise StoreError(f"{path} cannot be read: {error}") from None
+        if found != LATEST:
+            raise StoreError(
+                f"{path} has schema version {found}, this app reads version {LATEST}: "
+                "it cannot be opened read-only beside the window that holds it"
+            )
+        return cls(path, None, None)
+
+    @property
+    def readers_only(self) -> bool:
+        """Whether this Store has readers only (``open_readers_only``): writes raise ``StoreReadOnly``."""
+        return self._conn is None
 
     # --- writing ----------------------------------------------------------------------------------
 
@@ -289,10 +333,11 @@ class Store:
 
     def connect_reader(self) -> sqlite3.Connection:
         """A new read-only connection that the caller owns and closes (e.g. for a child process's thread)."""
-        self._writer()
+        self._check_open()
         return connect_reader(self.path)
 
     def _reader(self) -> sqlite3.Connection:
+        self._check_open()  # this thread's reader, if any, closed with the store
         conn: sqlite3.Connection | None = getattr(self._local, "reader", None)
         if conn is None:
             conn = self.connect_reader()
@@ -301,26 +346,34 @@ class Store:
                 self._readers.append(conn)
         return conn
 
-    def _writer(self) -> sqlite3.Connection:
-        if self._lock_fd is None:
+    def _check_open(self) -> None:
+        if self._closed:
             raise StoreError(f"the store at {self.path} is closed")
+
+    def _writer(self) -> sqlite3.Connection:
+        self._check_open()
+        if self._conn is None:
+            raise StoreReadOnly(f"the store at {self.path} is open for reading only: it cannot write")
         return self._conn
 
     # --- closing ----------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the readers this Store opened, then the writer (which checkpoints), then drop the lock."""
+        """Close the readers this Store opened, then the writer if it has one (which checkpoints), then drop
+        the lock."""
         with self._write_lock:
-            if self._lock_fd is None:
+            if self._closed:
                 return
+            self._closed = True
             with self._readers_lock:
                 for reader in self._readers:
                     reader.close()
                 self._readers.clear()
-            self._conn.close()
-            os.close(self._lock_fd)
-            self._lock_fd = None
-            _release_path(self.path.resolve())
+            if self._conn is not None and self._lock_fd is not None:
+                self._conn.close()
+                os.close(self._lock_fd)
+                self._lock_fd = None
+                _release_path(self.path.resolve())
 
     def __enter__(self) -> Store:
         return self

@@ -1,0 +1,78 @@
+"""Another process holding a cache's writer, as a second app window or a running ``sambat-tui sync`` does.
+
+The child opens the cache with ``Store.open`` (the writer and its flock'ed lock file) and then, for each line
+the test sends (a JSON list of wire complaints), upserts them in one transaction and answers ``ok``. Closing
+its standard input makes it close the store and exit.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+_CHILD = """
+import json, sys
+from sambat_tui.store import complaints
+from sambat_tui.store.db import Store
+
+store = Store.open(sys.argv[1])
+print("ready", flush=True)
+for line in sys.stdin:
+    with store.transaction() as conn:
+        complaints.upsert_many(conn, json.loads(line))
+    print("ok", flush=True)
+store.close()
+"""
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+class OtherWriter:
+    """``with OtherWriter(path) as other: other.add(items)``: ``path``'s writer, held by a child process."""
+
+    def __init__(self, path: Path) -> None:
+        self._child = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=_ROOT,
+        )
+        self._expect("ready")
+
+    def _expect(self, word: str) -> None:
+        assert self._child.stdout is not None
+        line = self._child.stdout.readline().strip()
+        if line != word:
+            self._child.kill()
+            self._child.wait(timeout=60)
+            raise AssertionError(f"the writer process answered {line!r}, not {word!r}")
+
+    def add(self, items: list[dict[str, Any]]) -> None:
+        """Commit ``items`` in the child's writer transaction; returns once it has committed."""
+        assert self._child.stdin is not None
+        self._child.stdin.write(json.dumps(items) + "\n")
+        self._child.stdin.flush()
+        self._expect("ok")
+
+    def close(self) -> None:
+        if self._child.stdin is not None and not self._child.stdin.closed:
+            self._child.stdin.close()
+        try:
+            self._child.wait(timeout=60)
+        finally:
+            if self._child.stdout is not None:
+                self._child.stdout.close()
+        assert self._child.returncode == 0, f"the writer process exited with {self._child.returncode}"
+
+    def __enter__(self) -> OtherWriter:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
