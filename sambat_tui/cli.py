@@ -71,6 +71,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Data profil {profile} sedang dipakai proses lain (aplikasi atau sync): {error}",
         "The data of profile {profile} is in use by another process (the app or a sync): {error}",
     ),
+    "sync.elsewhere": (
+        "Data profil {profile} dipakai proses lain, yang menyinkronkannya; --read-only tidak menyinkronkan.",
+        "Profile {profile} is in use by another process, which syncs it; --read-only does not sync.",
+    ),
     "sync.ok": (
         "Sinkron: {pulled} perubahan masuk, {pushed} terkirim.",
         "In sync: {pulled} change(s) in, {pushed} sent.",
@@ -306,13 +310,17 @@ def _out(args: argparse.Namespace, profile: Any) -> Out:
 
 
 def _open(args: argparse.Namespace, out: Out, profile: Any) -> Any:
+    """The profile's session; with ``--read-only`` beside another process's writer, one that reads only."""
     from sambat_tui.services.session import Session
-    from sambat_tui.store.db import StoreLocked
+    from sambat_tui.store.db import StoreError, StoreLocked
 
     try:
         return Session.open(profile, read_only=bool(getattr(args, "read_only", False)))
     except StoreLocked as error:
         out.warn("locked", profile=profile.name, error=error)
+        raise SystemExit(EXIT_FAILED) from None
+    except StoreError as error:
+        out.note(f"sambat-tui: {safe(error)}")
         raise SystemExit(EXIT_FAILED) from None
 
 
@@ -418,6 +426,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     profile = _profile(args)
     out = _out(args, profile)
     with _open(args, out, profile) as session:
+        if session.synced_elsewhere:  # --read-only beside the process that holds the writer: it syncs
+            out.warn("sync.elsewhere", profile=profile.name)
+            return EXIT_FAILED
         with _SyncProgress(out.stderr) as progress:
             report = session.sync.run_once(progress, retry_now=True)
         counts = session.outbox.counts()

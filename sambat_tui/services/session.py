@@ -8,6 +8,11 @@ Start-up cost: opening a session loads the inbox and what the status bar reads, 
 service is made (and its module imported) the first time it is asked for: the actions and the outbox load
 the wire contract (pydantic), the sync loads httpx and the engine. The app paints its first inbox frame
 before any of them is needed; the headless commands load only what their command uses.
+
+Read-only beside another window: a session opened ``read_only`` while another process (the app, a running
+``sambat-tui sync``) holds the cache's writer opens the cache with readers only (``Store.open_readers_only``)
+instead of failing. Such a session (``synced_elsewhere``) writes nothing: it skips the start-up repairs, and
+its sync runs nothing and says why; the other process's commits show at its next read.
 """
 
 from __future__ import annotations
@@ -26,18 +31,51 @@ from sambat_tui.services.identity import Identity
 from sambat_tui.services.inbox import InboxService
 from sambat_tui.services.profiles import Profile
 from sambat_tui.store import outbox, reference, sync_state
-from sambat_tui.store.db import Store
+from sambat_tui.store.db import Store, StoreLocked
 
 if TYPE_CHECKING:
     from sambat_tui.services.actions import ActionService
     from sambat_tui.services.complaints import ComplaintService
     from sambat_tui.services.outbox import OutboxService
     from sambat_tui.services.supervision import SupervisionService
-    from sambat_tui.services.sync import ClientFactory, SyncService
+    from sambat_tui.services.sync import ClientFactory, SyncProgress, SyncReport, SyncService, SyncStatus
 
-__all__ = ["Identity", "Session", "utc_now"]
+__all__ = ["Identity", "Session", "SyncedElsewhere", "utc_now"]
 
 _T = TypeVar("_T")
+
+SYNCED_ELSEWHERE = (
+    "this window is read-only and another process (an app window or `sambat-tui sync`) holds the cache: "
+    "that process syncs it"
+)
+
+
+class SyncedElsewhere:
+    """The sync of a session with readers only: the status bar's figures as the other process stores them,
+    and a run that does nothing (it would need the writer) and says why in its report."""
+
+    def __init__(self, status_of: SyncService) -> None:
+        self._service = status_of
+
+    def run_once(
+        self, progress: Callable[[SyncProgress], None] | None = None, *, retry_now: bool = False
+    ) -> SyncReport:
+        from sambat_tui.sync.engine import SyncReport
+
+        return SyncReport(
+            online=False,
+            pulled=0,
+            pushed=0,
+            conflicts=self.status().conflicts,
+            quarantined=0,
+            error=SYNCED_ELSEWHERE,
+        )
+
+    def status(self) -> SyncStatus:
+        return self._service.status()
+
+    def close(self) -> None:
+        self._service.close()
 
 
 def utc_now() -> datetime:
@@ -140,13 +178,22 @@ class Session:
         return self._service("outbox", make)
 
     @property
-    def sync(self) -> SyncService:
-        def make() -> SyncService:
+    def synced_elsewhere(self) -> bool:
+        """Whether this session reads beside another process's writer (readers only; that process syncs)."""
+        return self.store.readers_only
+
+    @property
+    def sync(self) -> SyncService | SyncedElsewhere:
+        def make() -> SyncService | SyncedElsewhere:
             from sambat_tui.services.sync import SyncService
 
             if self._client_factory is None:
-                return SyncService(self.profile, self.store, now=self._now)
-            return SyncService(self.profile, self.store, now=self._now, client_factory=self._client_factory)
+                service = SyncService(self.profile, self.store, now=self._now)
+            else:
+                service = SyncService(
+                    self.profile, self.store, now=self._now, client_factory=self._client_factory
+                )
+            return SyncedElsewhere(service) if self.synced_elsewhere else service
 
         return self._service("sync", make)
 
@@ -162,12 +209,19 @@ class Session:
         """Open the profile's cache (creating it 0600). Raises ``store.db.StoreLocked`` when another process
         (the app, a running ``sambat-tui sync``) has it open, ``config.ConfigError`` for a bad config file.
 
+        ``read_only``: when another process has it open, the cache is opened with readers only instead
+        (``synced_elsewhere``); ``store.db.StoreError`` when that cannot be done either (e.g. its schema is
+        not the one this code knows).
+
         ``client_factory`` makes the sync's HTTP client (default: ``sync.client.ApiClient``, loaded at the
         first sync)."""
         from sambat_tui.domain.reference import load_reference
 
         config = load_config(profile)
-        store = Store.open(profile.cache_path)
+        store = _open_store(profile.cache_path, read_only=read_only)
+        if store.readers_only:
+            # The process that holds the writer made these repairs when it opened the cache.
+            return cls(profile, store, read_only=True, now=now, config=config, client_factory=client_factory)
         try:
             shipped = load_reference()
             with store.read() as conn:
@@ -217,3 +271,13 @@ class Session:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _open_store(path: Path, *, read_only: bool) -> Store:
+    """The cache with its writer; for a read-only session whose writer another process holds, its readers."""
+    try:
+        return Store.open(path)
+    except StoreLocked:
+        if not read_only:
+            raise
+    return Store.open_readers_only(path)

@@ -1,0 +1,85 @@
+"""A read-only session while another process (an app window, ``sambat-tui sync``) holds the cache's writer:
+it opens with readers only, reads everything the UI reads, writes nothing, and its sync runs nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sambat_tui.domain.model import Action
+from sambat_tui.services.inbox import Sort
+from sambat_tui.services.profiles import Profile
+from sambat_tui.services.session import Session
+from sambat_tui.store.db import StoreLocked, StoreReadOnly
+from tests.support.cache import CREATED, private_home, seeded_profile, wire_complaint
+from tests.support.other_writer import OtherWriter
+
+NOW = CREATED + timedelta(days=2)
+
+
+@pytest.fixture
+def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Profile:
+    private_home(tmp_path, monkeypatch)
+    made = seeded_profile([wire_complaint(title=f"Jalan berlubang {n}") for n in range(3)])
+    Session.open(made).close()  # a first start, as the app's: the reference tables are seeded
+    return made
+
+
+@pytest.fixture
+def other(profile: Profile) -> Iterator[OtherWriter]:
+    with OtherWriter(profile.cache_path) as holding:
+        yield holding
+
+
+def _refs(session: Session) -> set[str]:
+    return {r.public_ref for r in session.inbox.first("semua", "", Sort.DUE, False, 50).rows}
+
+
+def test_read_only_opens_with_readers_only_and_sees_the_other_process_commit(
+    profile: Profile, other: OtherWriter
+) -> None:
+    with pytest.raises(StoreLocked):
+        Session.open(profile)  # a session that may write still needs the writer
+    with Session.open(profile, read_only=True, now=lambda: NOW) as session:
+        assert session.synced_elsewhere and session.read_only and session.store.readers_only
+        assert len(_refs(session)) == 3
+        assert session.identity is not None and session.identity.user_id == "operator.dpuprpkp"
+        new: dict[str, Any] = wire_complaint(title="Lampu padam")
+        other.add([new])
+        assert new["public_ref"] in _refs(session)
+        assert session.inbox.counts()["semua"] == 4
+        detail = session.complaints.get(new["public_ref"])
+        assert detail is not None and detail.allowed == frozenset()
+        assert session.outbox.entries() == () and session.outbox.counts().waiting == 0
+
+
+def test_read_only_with_the_writer_free_takes_it_as_before(profile: Profile) -> None:
+    with Session.open(profile, read_only=True) as session:
+        assert not session.synced_elsewhere and not session.store.readers_only
+        with pytest.raises(StoreLocked):
+            Session.open(profile)  # it holds the writer, so its sync can pull
+
+
+def test_its_sync_runs_nothing_and_says_why(profile: Profile, other: OtherWriter) -> None:
+    with Session.open(profile, read_only=True) as session:
+        status = session.sync.status()
+        assert status.pending == 0 and status.online is None
+        report = session.sync.run_once(retry_now=True)
+        assert report.pulled == report.pushed == 0
+        assert report.error is not None and "another process" in report.error
+
+
+def test_nothing_it_offers_writes_to_the_cache(profile: Profile, other: OtherWriter) -> None:
+    with Session.open(profile, read_only=True, now=lambda: NOW) as session:
+        first = next(iter(session.inbox.first("semua", "", Sort.DUE, False, 1).rows))
+        result = session.actions.transition([first.id], Action.TAKE)
+        assert not result.queued and result.refused
+        assert session.actions.allowed(first.id) == frozenset()
+        with pytest.raises(StoreReadOnly):
+            session.outbox.retry("no-such-mutation")
+        with pytest.raises(StoreReadOnly), session.store.transaction():
+            pass
