@@ -89,6 +89,7 @@ class SambatApp(SupervisorAppKeys, App[None]):
         self._sync_idle = threading.Event()
         self._sync_idle.set()
         self._sync_timer: Timer | None = None
+        self._synced_elsewhere = False
         for theme in THEMES.values():
             self.register_theme(theme)
         self._start_with_theme(theme_name(self.options.theme))
@@ -134,7 +135,9 @@ class SambatApp(SupervisorAppKeys, App[None]):
         self.session = session
         self.ctx = Context(session, self.now, self.options.read_only or session.read_only)
         self.flows = Flows(self, self.ctx, self.refresh_bar)
-        self.bar_state = BarState(read_only=self.ctx.read_only)
+        # A read-only window beside another that holds the cache: that one syncs, this one reads.
+        self._synced_elsewhere = bool(getattr(session, "synced_elsewhere", False))
+        self.bar_state = BarState(read_only=self.ctx.read_only, synced_elsewhere=self._synced_elsewhere)
         self.refresh_bar()  # before the screen mounts: its status bar starts from this state
         return InboxScreen(self.ctx, self.flows)
 
@@ -150,7 +153,7 @@ class SambatApp(SupervisorAppKeys, App[None]):
         if self.session is None:
             return
         interval = self.options.sync_interval_seconds
-        if interval > 0:
+        if interval > 0 and not self._synced_elsewhere:
             # The first sync loads httpx and the engine: not before the first frame.
             self.start_sync()
             self._sync_timer = self.set_interval(interval, self.start_sync)
@@ -186,6 +189,7 @@ class SambatApp(SupervisorAppKeys, App[None]):
             user=identity.name if identity else None,
             roles=tuple(sorted(identity.roles)) if identity else (),
             read_only=self.ctx.read_only if self.ctx else self.options.read_only,
+            synced_elsewhere=self._synced_elsewhere,
         )
         self._publish_bar()
 
@@ -197,7 +201,7 @@ class SambatApp(SupervisorAppKeys, App[None]):
     # -- sync -----------------------------------------------------------------------------------------------
 
     def start_sync(self, manual: bool = False) -> None:
-        if self.session is None or self._syncing:
+        if self.session is None or self._syncing or self._synced_elsewhere:
             return
         self._syncing = True
         self._manual_sync = manual
@@ -254,7 +258,20 @@ class SambatApp(SupervisorAppKeys, App[None]):
         return True
 
     def action_sync(self) -> None:
-        self.start_sync(manual=True)
+        if self._synced_elsewhere:
+            self.reload_from_cache()
+        else:
+            self.start_sync(manual=True)
+
+    def reload_from_cache(self) -> None:
+        """Read the cache again on every screen: what ctrl+r does where another window syncs the cache."""
+        if self.ctx is not None:
+            self.ctx.refresh_identity()
+        self.refresh_bar()
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged())
+        self.screen.refresh_bindings()
+        self.notify(t("notify.reloaded"))
 
     def action_outbox(self) -> None:
         from sambat_tui.ui.screens.outbox import OutboxScreen
@@ -292,7 +309,7 @@ class SambatApp(SupervisorAppKeys, App[None]):
 
     async def action_quit(self) -> None:
         unsent = 0
-        if self.session is not None:
+        if self.session is not None and not self._synced_elsewhere:  # the other window sends them
             counts = self.session.outbox.counts()
             unsent = counts.pending + counts.failed + counts.conflicts
         if not unsent:

@@ -1,8 +1,8 @@
 """Another process holding a cache's writer, as a second app window or a running ``sambat-tui sync`` does.
 
 The child opens the cache with ``Store.open`` (the writer and its flock'ed lock file) and then, for each line
-the test sends (a JSON list of wire complaints), upserts them in one transaction and answers ``ok``. Closing
-its standard input makes it close the store and exit.
+the test sends, commits one transaction and answers ``ok``: wire complaints upserted (``add``), or a change
+queued in the outbox (``queue``). Closing its standard input makes it close the store and exit.
 """
 
 from __future__ import annotations
@@ -15,15 +15,29 @@ from types import TracebackType
 from typing import Any
 
 _CHILD = """
-import json, sys
-from sambat_tui.store import complaints
+import json, sys, uuid
+from datetime import UTC, datetime
+from sambat_tui.store import complaints, outbox
 from sambat_tui.store.db import Store
 
 store = Store.open(sys.argv[1])
 print("ready", flush=True)
 for line in sys.stdin:
+    asked = json.loads(line)
     with store.transaction() as conn:
-        complaints.upsert_many(conn, json.loads(line))
+        if "complaints" in asked:
+            complaints.upsert_many(conn, asked["complaints"])
+        else:
+            outbox.append(
+                conn,
+                mutation_id=str(uuid.uuid4()),
+                complaint_id=asked["queue"],
+                op="transition",
+                payload={"action": "take"},
+                base_version=1,
+                authored_at=datetime.now(UTC),
+                actor="operator.dpuprpkp",
+            )
     print("ok", flush=True)
 store.close()
 """
@@ -53,9 +67,16 @@ class OtherWriter:
             raise AssertionError(f"the writer process answered {line!r}, not {word!r}")
 
     def add(self, items: list[dict[str, Any]]) -> None:
-        """Commit ``items`` in the child's writer transaction; returns once it has committed."""
+        """Upsert wire complaints ``items`` in one writer transaction; returns once it has committed."""
+        self._ask({"complaints": items})
+
+    def queue(self, complaint_id: str) -> None:
+        """Queue a take of ``complaint_id`` in the outbox, as a window acting on it does."""
+        self._ask({"queue": complaint_id})
+
+    def _ask(self, what: dict[str, Any]) -> None:
         assert self._child.stdin is not None
-        self._child.stdin.write(json.dumps(items) + "\n")
+        self._child.stdin.write(json.dumps(what) + "\n")
         self._child.stdin.flush()
         self._expect("ok")
 

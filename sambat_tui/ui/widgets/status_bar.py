@@ -2,6 +2,9 @@
 
 People must never wonder whether their work reached the server, so the pending count is always shown, and
 failures and conflicts stand out. The line repaints only when its text changes.
+
+A read-only window beside the one that holds the cache says that the other window syncs (``synced_elsewhere``)
+instead of an online state it cannot know.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ class BarState:
     user: str | None = None
     roles: tuple[Role, ...] = ()
     read_only: bool = False
+    synced_elsewhere: bool = False
+    """This window reads beside another that holds the cache and syncs it: it never syncs itself."""
 
 
 class StatusBar(Widget):
@@ -82,6 +87,9 @@ class StatusBar(Widget):
             left.append("⟳ " + t("bar.syncing"), self._style("warn"))
             if s.progress is not None:
                 left.append(" " + _progress(s.progress), self._style("dim"))
+        elif s.synced_elsewhere:
+            # Not "never synced" nor offline: this window does not sync, the one holding the cache does.
+            left.append("⇄ " + t("bar.synced_elsewhere"), self._style("dim"))
         elif s.online is None:
             left.append("◌ " + t("bar.never_synced"), self._style("dim"))
         elif s.online:

@@ -1,0 +1,144 @@
+"""``sambat-tui --read-only`` while another window (another process) holds the profile's cache: the app opens
+on readers only, shows the inbox, says that the other window syncs, offers no mutating key, starts no sync,
+and ``ctrl+r`` reads the cache again, showing what the other window wrote."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from sambat_tui.services.profiles import Profile
+from sambat_tui.services.session import Session
+from sambat_tui.ui.app import SambatApp
+from sambat_tui.ui.dialogs.confirm import ConfirmDialog
+from sambat_tui.ui.i18n import set_language
+from sambat_tui.ui.keys import KEYS
+from sambat_tui.ui.ports import AppOptions
+from sambat_tui.ui.screens.complaint import ComplaintScreen
+from sambat_tui.ui.screens.help import HelpScreen
+from sambat_tui.ui.screens.inbox import InboxScreen
+from sambat_tui.ui.screens.outbox import OutboxScreen
+from sambat_tui.ui.widgets.status_bar import StatusBar
+from tests.support.cache import CREATED, private_home, seeded_profile, wire_complaint
+from tests.support.other_writer import OtherWriter
+
+NOW = CREATED + timedelta(days=2)
+MUTATING = {spec.action for spec in KEYS if spec.mutating}
+
+
+@pytest.fixture
+def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Profile:
+    private_home(tmp_path, monkeypatch)
+    made = seeded_profile([wire_complaint(title=f"Jalan berlubang {n}") for n in range(3)])
+    Session.open(made).close()  # the first start, as the app's: the reference tables are seeded
+    return made
+
+
+@pytest.fixture
+def other(profile: Profile) -> Iterator[OtherWriter]:
+    with OtherWriter(profile.cache_path) as holding:
+        yield holding
+
+
+@pytest.fixture
+def app(profile: Profile) -> Iterator[SambatApp]:
+    # A sync interval as in a real config: a window that syncs would start one as soon as it is up.
+    made = SambatApp(
+        lambda: Session.open(profile, read_only=True, now=lambda: NOW),
+        AppOptions(read_only=True, sync_interval_seconds=60),
+        now=lambda: NOW,
+    )
+    try:
+        yield made
+    finally:
+        set_language("id")
+        made.close_session()
+
+
+def _inbox(app: SambatApp) -> InboxScreen:
+    screen = app.screen_stack[0]
+    assert isinstance(screen, InboxScreen), app.screen_stack
+    return screen
+
+
+def _ids(app: SambatApp) -> set[str]:
+    return {row.id for row in _inbox(app).listing.window.rows}
+
+
+def _sync_workers(app: SambatApp) -> list[object]:
+    return [w for w in app.workers if w.group == "sync"]
+
+
+async def test_it_opens_beside_the_other_window_and_ctrl_r_reads_what_that_window_wrote(
+    app: SambatApp, other: OtherWriter
+) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("5")  # "Semua"
+        await pilot.pause()
+        assert len(_ids(app)) == 3
+        bar = app.screen.query_one(StatusBar)
+        assert bar.state.read_only and bar.state.synced_elsewhere
+        text = bar.render().plain
+        assert "disinkronkan jendela lain" in text and "Hanya baca" in text
+        assert "Belum pernah sinkron" not in text and "Luring" not in text
+        shown = {b.binding.action for b in app.screen.active_bindings.values()}
+        assert shown and not shown & MUTATING
+        assert not _sync_workers(app)
+
+        added = wire_complaint(title="Lampu padam di gang")
+        other.add([added])
+        assert added["id"] not in _ids(app)  # nothing reads the cache by itself
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.pause()
+        assert added["id"] in _ids(app)
+        assert not _sync_workers(app)
+        assert any("Dimuat ulang" in str(n.message) for n in app._notifications)
+
+        app.set_app_language("en")
+        await pilot.pause()
+        assert "synced by another window" in app.screen.query_one(StatusBar).render().plain
+
+
+async def test_every_screen_of_a_browsing_session_opens_on_readers_only(
+    app: SambatApp, other: OtherWriter
+) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("5", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ComplaintScreen)
+        assert not {b.binding.action for b in app.screen.active_bindings.values()} & MUTATING
+        await pilot.press("escape", "o")
+        await pilot.pause()
+        assert isinstance(app.screen, OutboxScreen)
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
+        assert app.session is not None and app.session.sync.status().pending == 0
+
+
+async def test_quitting_does_not_ask_about_the_other_windows_unsent_changes(
+    app: SambatApp, other: OtherWriter
+) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause()
+        other.queue(next(iter(_ids(app))))
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert (
+            app.screen.query_one(StatusBar).state.pending == 1
+        )  # the bar shows them: they are the profile's
+        await pilot.press("q")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+    assert app.return_code == 0
