@@ -223,6 +223,7 @@ class FakeInbox:
     def __init__(self, session: FakeSession) -> None:
         self._s = session
         self.saved: list[Tab] = []
+        self.first_reads: list[str] = []  # the query of every first page read
 
     def tabs(self) -> tuple[Tab, ...]:
         return (*TABS, *self.saved)
@@ -310,6 +311,7 @@ class FakeInbox:
 
     def first(self, tab_id: str, query: str, sort: Sort, descending: bool, limit: int) -> InboxPage:
         q = _Query(tab_id, query, Sort(sort), descending)
+        self.first_reads.append(query)
         keyed = self._rows(q)
         return self._page(q, keyed, 0, limit)
 

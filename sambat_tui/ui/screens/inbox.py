@@ -24,6 +24,8 @@ from sambat_tui.ui.inbox_export import export_key_state, export_view
 from sambat_tui.ui.keys import MUTATING_ACTIONS, Scope, bindings
 from sambat_tui.ui.messages import DataChanged
 from sambat_tui.ui.ports import QueryError, Sort
+from sambat_tui.ui.search_ahead import DELAY as SEARCH_AHEAD_DELAY
+from sambat_tui.ui.search_ahead import SearchAhead, SearchKey
 from sambat_tui.ui.supervision import view_key_state
 from sambat_tui.ui.widgets.inbox_list import InboxList
 from sambat_tui.ui.widgets.key_bar import KeyBar
@@ -70,6 +72,8 @@ class InboxScreen(Screen[None]):
         # Kept, not queried: the key states ask for it at every binding of every key press.
         self._listing = InboxList(now=ctx.now, id="list")
         self._keys_row: InboxRow | None = None  # the row whose key states the key bar shows already
+        self._ahead = SearchAhead()
+        self._ahead_timer: Timer | None = None
 
     # -- layout -------------------------------------------------------------------------------------------
 
@@ -120,10 +124,21 @@ class InboxScreen(Screen[None]):
             before=inbox.before,
         )
 
+    def _search_key(self, query: str) -> SearchKey:
+        return SearchKey(
+            self.tabs[self.tab_index].id,
+            query,
+            self.sort,
+            self.descending,
+            self.listing.first_page_limit(),
+            self._ahead.generation,
+        )
+
     def _load(self) -> bool:
         """Show the current tab, query and sort; a malformed query is shown under the search box."""
+        self._stop_search_ahead()
         try:
-            self.listing.set_source(self._source())
+            self.listing.set_source(self._source(), first=self._ahead.take(self._search_key(self.query_text)))
         except QueryError as exc:
             self._show_query_error(exc)
             return False
@@ -177,6 +192,7 @@ class InboxScreen(Screen[None]):
         self.query_one("#search-box").display = True
 
     def reload(self, keep_id: str | None = None) -> None:
+        self._ahead.data_changed()
         self.listing.reload(keep_id)
         self._update_tabs()
 
@@ -310,6 +326,8 @@ class InboxScreen(Screen[None]):
         search = self.query_one("#search-box")
         if search.display:
             search.display = False
+            self._stop_search_ahead()
+            self._ahead.drop()  # read for a search not made: by the next one, it may be out of date
             self.listing.focus()
 
     # -- tabs, search, sort ---------------------------------------------------------------------------------
@@ -341,6 +359,35 @@ class InboxScreen(Screen[None]):
         # At once, not as ``focus()`` does (after the messages already queued): the keys typed after "/"
         # are already on their way and must reach the field (see the binding in ui/keys.py).
         self.set_focus(field)
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._stop_search_ahead()
+        text = event.value.strip()
+        try:
+            parse_query(text)
+        except QueryError:
+            return
+        if not text or text == self.query_text:
+            return
+        key = self._search_key(text)
+        self._ahead_timer = self.set_timer(SEARCH_AHEAD_DELAY, lambda: self._search_ahead_now(key))
+
+    def _stop_search_ahead(self) -> None:
+        """The field changed, closed or was entered: the read waiting for it to rest is not wanted."""
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
+            self._ahead_timer = None
+
+    def _search_ahead_now(self, key: SearchKey) -> None:
+        """The first page of the search being typed, now that the field rests (ui/search_ahead.py)."""
+        self._ahead_timer = None
+        try:
+            page = self.ctx.session.inbox.first(key.tab_id, key.query, key.sort, key.descending, key.limit)
+        except Exception:  # enter reads the page again itself, and shows there what went wrong
+            self._ahead.drop()
+            return
+        self._ahead.keep(key, page)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:

@@ -30,10 +30,10 @@ from sambat_tui.domain.sla import SlaState
 from sambat_tui.domain.text_safety import one_line
 from sambat_tui.ui import fmt
 from sambat_tui.ui.i18n import language, t
-from sambat_tui.ui.widgets.row_window import PageSource, RowWindow
+from sambat_tui.ui.widgets.row_window import PageSource, RowWindow, end_limit
 
 if TYPE_CHECKING:
-    from sambat_tui.ui.ports import InboxRow
+    from sambat_tui.ui.ports import InboxPage, InboxRow
 
 MARK = "●"
 PENDING_MARK = "⇡"
@@ -135,14 +135,19 @@ class InboxList(Widget, can_focus=True):
 
     # -- data ---------------------------------------------------------------------------------------------
 
-    def set_source(self, source: PageSource) -> None:
-        """Show a new query from its first row; the marks go, they belonged to the old one."""
-        window = RowWindow(source, page_size=self._page_size, max_rows=4 * self._page_size)
+    def set_source(self, source: PageSource, first: InboxPage | None = None) -> None:
+        """Show a new query from its first row; the marks go, they belonged to the old one. ``first`` is its
+        first page when it was read ahead of time (``first_page_limit`` rows, at this height)."""
+        window = RowWindow(source, page_size=self._page_size, max_rows=4 * self._page_size, first=first)
         window.resize(self._body_height())
         window.load_first()  # a malformed query raises here and the old rows stay
         self.window = window
         self.marked.clear()
         self._changed(full=True)
+
+    def first_page_limit(self) -> int:
+        """The rows ``set_source`` fetches for a query's first page at the list's present height."""
+        return end_limit(self._page_size, self._body_height())
 
     def reload(self, keep_id: str | None = None) -> None:
         """Read the rows again (after an action or a sync), keeping the cursor on ``keep_id`` if it stays."""

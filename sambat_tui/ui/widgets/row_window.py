@@ -42,11 +42,19 @@ END_SLACK: Final = 4
 """Rows beyond the viewport in the page fetched for an end: the list may grow by a few lines right after
 (the search box closes), and a second fetch before the frame would cost more than these rows."""
 
+
+def end_limit(page_size: int, height: int) -> int:
+    """How many rows the page fetched for an end holds: one screenful and ``END_SLACK``, at most a page."""
+    return min(page_size, height + END_SLACK)
+
+
 _EMPTY = InboxPage(rows=(), has_before=False, has_after=False, before=None, after=None)
 
 
 class RowWindow:
-    def __init__(self, source: PageSource, page_size: int = 60, max_rows: int = 240) -> None:
+    def __init__(
+        self, source: PageSource, page_size: int = 60, max_rows: int = 240, first: InboxPage | None = None
+    ) -> None:
         if page_size < 1 or max_rows < 2 * page_size:
             raise ValueError("page_size must be >= 1 and max_rows at least two pages")
         self.source = source
@@ -61,6 +69,9 @@ class RowWindow:
         # The first and the last page as fetched, kept until the rows change (``reload``): g and G jump
         # between the ends without SQL, and the list can draw both ends' screens ahead.
         self._ends: dict[str, InboxPage] = {}
+        if first is not None:
+            # Read ahead of time (the search field reads while the user pauses): ``load_first`` shows it.
+            self._ends["first"] = first
 
     # -- what is known about the ends -------------------------------------------------------------------
 
@@ -107,7 +118,7 @@ class RowWindow:
         if page is None:
             self.fetches += 1
             fetch = self.source.first if which == "first" else self.source.last
-            page = self._ends[which] = fetch(min(self.page_size, self.height + END_SLACK))
+            page = self._ends[which] = fetch(end_limit(self.page_size, self.height))
         return page
 
     def end_screens(self) -> tuple[list[InboxRow], list[InboxRow]]:
