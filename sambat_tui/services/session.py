@@ -104,6 +104,7 @@ class Session:
         self._made: dict[str, object] = {}
         self._making = threading.Lock()
         self._stored_me: tuple[str | None, Identity | None] = (None, None)
+        self._seen_version: int | None = None
         self.inbox = InboxService(
             store,
             config=config,
@@ -181,6 +182,13 @@ class Session:
     def synced_elsewhere(self) -> bool:
         """Whether this session reads beside another process's writer (readers only; that process syncs)."""
         return self.store.readers_only
+
+    def cache_changed(self) -> bool:
+        """Whether another process committed to the cache since the last call (the first call only takes
+        note): what a read-only window beside the syncing one asks before reading everything again."""
+        version = self.store.data_version()
+        seen, self._seen_version = self._seen_version, version
+        return seen is not None and version != seen
 
     @property
     def sync(self) -> SyncService | SyncedElsewhere:

@@ -331,6 +331,11 @@ class Store:
         finally:
             conn.close()
 
+    def data_version(self) -> int:
+        """A number that changes when another connection (another process's writer) has committed since this
+        thread's reader last asked: cheap (no page is read), for noticing another window's sync."""
+        return int(self._reader().execute("PRAGMA data_version").fetchone()[0])
+
     def connect_reader(self) -> sqlite3.Connection:
         """A new read-only connection that the caller owns and closes (e.g. for a child process's thread)."""
         self._check_open()

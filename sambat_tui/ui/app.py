@@ -47,6 +47,9 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 SHUTDOWN_WAIT_SECONDS = 30.0  # a sync in flight finishes its transaction before the store closes
+FOLLOW_SECONDS = 5.0
+"""Seconds between the looks of a read-only window beside the one that syncs: has that one written? (SQLite's
+``data_version``: no page is read.) Only then is everything read again."""
 
 
 def utc_now() -> datetime:
@@ -136,7 +139,7 @@ class SambatApp(SupervisorAppKeys, App[None]):
         self.ctx = Context(session, self.now, self.options.read_only or session.read_only)
         self.flows = Flows(self, self.ctx, self.refresh_bar)
         # A read-only window beside another that holds the cache: that one syncs, this one reads.
-        self._synced_elsewhere = bool(getattr(session, "synced_elsewhere", False))
+        self._synced_elsewhere = session.synced_elsewhere
         self.bar_state = BarState(read_only=self.ctx.read_only, synced_elsewhere=self._synced_elsewhere)
         self.refresh_bar()  # before the screen mounts: its status bar starts from this state
         return InboxScreen(self.ctx, self.flows)
@@ -153,10 +156,18 @@ class SambatApp(SupervisorAppKeys, App[None]):
         if self.session is None:
             return
         interval = self.options.sync_interval_seconds
-        if interval > 0 and not self._synced_elsewhere:
+        if interval > 0 and self._synced_elsewhere:
+            self.session.cache_changed()  # takes note of the cache as this window first read it
+            self._sync_timer = self.set_interval(min(interval, FOLLOW_SECONDS), self._follow_other_window)
+        elif interval > 0:
             # The first sync loads httpx and the engine: not before the first frame.
             self.start_sync()
             self._sync_timer = self.set_interval(interval, self.start_sync)
+
+    def _follow_other_window(self) -> None:
+        """A read-only window beside the one that syncs reads the cache again when that one has written."""
+        if self.session is not None and self.session.cache_changed():
+            self.reload_from_cache(announce=False)
 
     def close_session(self) -> None:
         """Wait for a sync in flight, then close the session (its store connections)."""
@@ -263,15 +274,17 @@ class SambatApp(SupervisorAppKeys, App[None]):
         else:
             self.start_sync(manual=True)
 
-    def reload_from_cache(self) -> None:
-        """Read the cache again on every screen: what ctrl+r does where another window syncs the cache."""
+    def reload_from_cache(self, *, announce: bool = True) -> None:
+        """Read the cache again on every screen: what ctrl+r does where another window syncs the cache (and,
+        unannounced, what this window does by itself when that window has written)."""
         if self.ctx is not None:
             self.ctx.refresh_identity()
         self.refresh_bar()
         for screen in self.screen_stack:
             screen.post_message(DataChanged())
         self.screen.refresh_bindings()
-        self.notify(t("notify.reloaded"))
+        if announce:
+            self.notify(t("notify.reloaded"))
 
     def action_outbox(self) -> None:
         from sambat_tui.ui.screens.outbox import OutboxScreen

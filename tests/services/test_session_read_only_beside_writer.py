@@ -83,3 +83,16 @@ def test_nothing_it_offers_writes_to_the_cache(profile: Profile, other: OtherWri
             session.outbox.retry("no-such-mutation")
         with pytest.raises(StoreReadOnly), session.store.transaction():
             pass
+
+
+def test_cache_changed_says_when_the_other_process_has_committed(
+    profile: Profile, other: OtherWriter
+) -> None:
+    with Session.open(profile, read_only=True, now=lambda: NOW) as session:
+        assert not session.cache_changed()  # the first look takes note
+        assert not session.cache_changed()
+        other.add([wire_complaint(title="Lampu padam")])
+        assert session.cache_changed()
+        assert not session.cache_changed()  # once per commit seen
+        _refs(session)  # reading does not count as a change
+        assert not session.cache_changed()

@@ -665,6 +665,8 @@ class FakeSession:
         self.now = now
         self.lock = threading.Lock()
         self.read_only = read_only
+        self.synced_elsewhere = False
+        self.changed_elsewhere = False  # what cache_changed answers next (then False again)
         self.user_id = "operator.dpuprpkp" if role is Role.OPERATOR else f"{role.value}.dpuprpkp"
         self.pending_identity = Identity(
             user_id=self.user_id,
@@ -690,6 +692,10 @@ class FakeSession:
             if ref_or_id in (record.id, record.public_ref):
                 return record
         return None
+
+    def cache_changed(self) -> bool:
+        changed, self.changed_elsewhere = self.changed_elsewhere, False
+        return changed
 
     def close(self) -> None:
         self.closed = True

@@ -142,3 +142,30 @@ async def test_quitting_does_not_ask_about_the_other_windows_unsent_changes(
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmDialog)
     assert app.return_code == 0
+
+
+async def test_it_follows_what_the_other_window_writes_without_ctrl_r(
+    profile: Profile, other: OtherWriter
+) -> None:
+    app = SambatApp(
+        lambda: Session.open(profile, read_only=True, now=lambda: NOW),
+        AppOptions(read_only=True, sync_interval_seconds=0.1),  # it looks this often (at most FOLLOW_SECONDS)
+        now=lambda: NOW,
+    )
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            await pilot.press("5")
+            await pilot.pause(0.3)
+            assert len(_ids(app)) == 3
+            added = wire_complaint(title="Lampu padam di gang")
+            other.add([added])
+            for _ in range(50):
+                await pilot.pause(0.1)
+                if added["id"] in _ids(app):
+                    break
+            assert added["id"] in _ids(app)
+            assert not _sync_workers(app)
+            assert not any("Dimuat ulang" in str(n.message) for n in app._notifications)  # quietly
+    finally:
+        app.close_session()
