@@ -60,16 +60,7 @@ class SyncedElsewhere:
     def run_once(
         self, progress: Callable[[SyncProgress], None] | None = None, *, retry_now: bool = False
     ) -> SyncReport:
-        from sambat_tui.sync.engine import SyncReport
-
-        return SyncReport(
-            online=False,
-            pulled=0,
-            pushed=0,
-            conflicts=self.status().conflicts,
-            quarantined=0,
-            error=SYNCED_ELSEWHERE,
-        )
+        return self._service.not_run(SYNCED_ELSEWHERE)
 
     def status(self) -> SyncStatus:
         return self._service.status()

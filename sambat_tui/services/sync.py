@@ -88,6 +88,13 @@ class SyncService:
             self._engine = SyncEngine(self._store, client, now=self._now)
             return self._engine
 
+    def not_run(self, why: str) -> SyncReport:
+        """The report of a sync that could not run: offline, nothing moved, ``why`` as its error."""
+        from sambat_tui.sync.engine import SyncReport
+
+        conflicts = self.status().conflicts
+        return SyncReport(online=False, pulled=0, pushed=0, conflicts=conflicts, quarantined=0, error=why)
+
     def run_once(
         self, progress: Callable[[SyncProgress], None] | None = None, *, retry_now: bool = False
     ) -> SyncReport:
@@ -95,18 +102,9 @@ class SyncService:
 
         ``retry_now``: failed mutations are sent now instead of at their backoff time (a sync asked for).
         """
-        from sambat_tui.sync.engine import SyncReport
-
         engine = self._make_engine()
         if isinstance(engine, str):
-            return SyncReport(
-                online=False,
-                pulled=0,
-                pushed=0,
-                conflicts=self.status().conflicts,
-                quarantined=0,
-                error=engine,
-            )
+            return self.not_run(engine)
         report = engine.run_once(progress, retry_now=retry_now)
         self._online = report.online
         return report
