@@ -262,17 +262,22 @@ class SambatApp(SupervisorAppKeys, App[None]):
     # -- app keys -------------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("sync", "outbox") and self.session is None:
+        if action in ("sync", "reload"):
+            # One ctrl+r: a sync, or, where another window syncs the cache, reading it again.
+            if (action == "reload") != self._synced_elsewhere:
+                return False
+            return None if self.session is None else True
+        if action == "outbox" and self.session is None:
             return None
         if action in VIEW_ACTIONS:
             return self.supervisor_key_state(action)  # hidden for the roles the views are not for
         return True
 
     def action_sync(self) -> None:
-        if self._synced_elsewhere:
-            self.reload_from_cache()
-        else:
-            self.start_sync(manual=True)
+        self.start_sync(manual=True)
+
+    def action_reload(self) -> None:
+        self.reload_from_cache()
 
     def reload_from_cache(self, *, announce: bool = True) -> None:
         """Read the cache again on every screen: what ctrl+r does where another window syncs the cache (and,

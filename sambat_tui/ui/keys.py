@@ -64,6 +64,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("help", "question_mark,f1", "help", Scope.APP),
     KeySpec("palette", "ctrl+p", "command_palette", Scope.APP, show=False),
     KeySpec("sync", "ctrl+r", "sync", Scope.APP),
+    # ctrl+r in a read-only window beside the one that syncs: read the cache again (only one of the two shows)
+    KeySpec("reload", "ctrl+r", "reload", Scope.APP),
     KeySpec("outbox", "o", "outbox", Scope.APP),
     KeySpec("quit", "q", "quit", Scope.APP),
     # the supervisor's and the coordinator's views (hidden for other roles)

@@ -124,6 +124,8 @@ async def test_sync_runs_in_a_worker_thread_and_updates_the_bar() -> None:
     async with running(session) as r:
         await r.press("j", "t")
         assert r.app.screen.query_one(StatusBar).state.pending == 1
+        shown = {b.binding.action for b in r.app.screen.active_bindings.values()}
+        assert "sync" in shown and "reload" not in shown  # ctrl+r syncs in a window that may
         await r.press("ctrl+r")
         await r.app.workers.wait_for_complete()
         await r.pilot.pause()

@@ -87,6 +87,7 @@ async def test_it_opens_beside_the_other_window_and_ctrl_r_reads_what_that_windo
         assert "Belum pernah sinkron" not in text and "Luring" not in text
         shown = {b.binding.action for b in app.screen.active_bindings.values()}
         assert shown and not shown & MUTATING
+        assert "reload" in shown and "sync" not in shown  # ctrl+r says what it does here: "Muat ulang"
         assert not _sync_workers(app)
 
         added = wire_complaint(title="Lampu padam di gang")
