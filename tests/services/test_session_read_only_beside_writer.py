@@ -15,7 +15,7 @@ from sambat_tui.services.inbox import Sort
 from sambat_tui.services.profiles import Profile
 from sambat_tui.services.session import Session
 from sambat_tui.store.db import StoreLocked, StoreReadOnly
-from tests.support.cache import CREATED, private_home, seeded_profile, wire_complaint
+from tests.support.cache import CREATED, started_profile, wire_complaint
 from tests.support.other_writer import OtherWriter
 
 NOW = CREATED + timedelta(days=2)
@@ -23,10 +23,7 @@ NOW = CREATED + timedelta(days=2)
 
 @pytest.fixture
 def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Profile:
-    private_home(tmp_path, monkeypatch)
-    made = seeded_profile([wire_complaint(title=f"Jalan berlubang {n}") for n in range(3)])
-    Session.open(made).close()  # a first start, as the app's: the reference tables are seeded
-    return made
+    return started_profile(tmp_path, monkeypatch, [f"Jalan berlubang {n}" for n in range(3)])
 
 
 @pytest.fixture

@@ -138,3 +138,14 @@ def private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SAMBAT_TUI_HOME", str(home))
     monkeypatch.setenv("SAMBAT_TUI_KEYRING", "file")
     return home
+
+
+def started_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, titles: Iterable[str]) -> Profile:
+    """A private home and a profile whose cache holds a complaint per title and has been opened once, as the
+    app's first start leaves it (the reference tables seeded): ready for a second window beside it."""
+    from sambat_tui.services.session import Session
+
+    private_home(tmp_path, monkeypatch)
+    made = seeded_profile([wire_complaint(title=title) for title in titles])
+    Session.open(made).close()
+    return made

@@ -22,7 +22,7 @@ from sambat_tui.ui.screens.help import HelpScreen
 from sambat_tui.ui.screens.inbox import InboxScreen
 from sambat_tui.ui.screens.outbox import OutboxScreen
 from sambat_tui.ui.widgets.status_bar import StatusBar
-from tests.support.cache import CREATED, private_home, seeded_profile, wire_complaint
+from tests.support.cache import CREATED, started_profile, wire_complaint
 from tests.support.other_writer import OtherWriter
 
 NOW = CREATED + timedelta(days=2)
@@ -31,10 +31,7 @@ MUTATING = {spec.action for spec in KEYS if spec.mutating}
 
 @pytest.fixture
 def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Profile:
-    private_home(tmp_path, monkeypatch)
-    made = seeded_profile([wire_complaint(title=f"Jalan berlubang {n}") for n in range(3)])
-    Session.open(made).close()  # the first start, as the app's: the reference tables are seeded
-    return made
+    return started_profile(tmp_path, monkeypatch, [f"Jalan berlubang {n}" for n in range(3)])
 
 
 @pytest.fixture
