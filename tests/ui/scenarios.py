@@ -192,6 +192,10 @@ def build(scenario: Scenario) -> tuple[SambatApp, FakeSession]:
     return SambatApp(open_session, options, now=lambda: NOW), session
 
 
+def _synced_elsewhere(session: FakeSession) -> None:
+    session.synced_elsewhere = True  # another window holds the cache and syncs it
+
+
 _BASE = Scenario("inbox", "Kotak masuk, tab Baru, 120x36, gelap")
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -219,6 +223,13 @@ SCENARIOS: tuple[Scenario, ...] = (
     replace(_BASE, name="inbox_online", title="Sesudah sinkron berhasil", setup=_online),
     replace(_BASE, name="inbox_offline", title="Luring, perubahan menunggu", setup=_offline),
     replace(_BASE, name="inbox_read_only", title="--read-only: tanpa tombol pengubah", read_only=True),
+    replace(
+        _BASE,
+        name="inbox_read_only_beside",
+        title="--read-only di samping jendela yang menyinkronkan: ctrl+r memuat ulang",
+        read_only=True,
+        setup=_synced_elsewhere,
+    ),
     replace(_BASE, name="inbox_auditor", title="Auditor: tombol tindakan redup", role=Role.AUDITOR),
     replace(
         _BASE,
