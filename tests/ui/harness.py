@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -74,3 +75,16 @@ async def running(
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         yield Running(app, pilot, session)
+
+
+def record_drawn_rows(listing: Any) -> list[str]:
+    """The ids of the rows ``listing`` draws from now on (each call of its row drawing)."""
+    drawn: list[str] = []
+    row_strip = listing._row_strip
+
+    def counted(row: Any, *args: Any) -> Any:
+        drawn.append(row.id)
+        return row_strip(row, *args)
+
+    listing._row_strip = counted
+    return drawn

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sambat_tui.domain.model import Status
 from sambat_tui.services.inbox import Sort
 from sambat_tui.ui.search_ahead import DELAY
-from tests.ui.harness import Running, running
+from tests.ui.harness import Running, record_drawn_rows, running
 
 _REST = DELAY * 4  # long enough for the field to rest and its page to be read
 
@@ -93,3 +93,16 @@ async def test_a_page_read_for_a_search_closed_with_escape_is_not_kept() -> None
         assert r.inbox.query_text == "kec:klojen"
         assert r.session.inbox.first_reads.count("kec:klojen") == 2
         assert _rows(r)[: len(_expected(r, "kec:klojen"))] == _expected(r, "kec:klojen")
+
+
+async def test_the_rows_a_search_shows_were_drawn_while_its_field_rested() -> None:
+    async with running(records=400) as r:
+        await r.press("5")
+        await r.burst("/", *"kec:klojen")
+        await r.pilot.pause(_REST)
+        drawn = record_drawn_rows(r.inbox.listing)
+        await r.press("enter")
+        window = r.inbox.listing.window
+        assert window is not None and window.height > 10
+        shown = {row.id for row in window.visible()}
+        assert shown and not set(drawn) & shown, len(set(drawn) & shown)

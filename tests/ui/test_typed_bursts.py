@@ -6,11 +6,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from textual.widgets import Input, TextArea
 
-from tests.ui.harness import running
+from tests.ui.harness import record_drawn_rows, running
 
 
 async def test_editing_keys_keep_their_place_in_the_search_field() -> None:
@@ -124,24 +123,11 @@ async def test_a_page_down_is_drawn_before_the_rows_after_it_are_fetched() -> No
         assert fetched_after >= 3  # the walk did need pages: the check above ran
 
 
-def _record_drawn_rows(listing: Any) -> list[str]:
-    """The ids of the rows ``listing`` draws from now on (each call of its row drawing)."""
-    drawn: list[str] = []
-    row_strip = listing._row_strip
-
-    def counted(row: Any, *args: Any) -> Any:
-        drawn.append(row.id)
-        return row_strip(row, *args)
-
-    listing._row_strip = counted
-    return drawn
-
-
 async def test_the_rows_a_page_down_shows_were_drawn_while_the_app_waited() -> None:
     async with running(records=400) as r:
         await r.press("5")
         listing = r.inbox.listing
-        drawn = _record_drawn_rows(listing)
+        drawn = record_drawn_rows(listing)
         await r.press("pagedown")
         await r.pilot.pause(0.05)  # the wait between two keys: the next screen is drawn ahead
         drawn.clear()
@@ -160,7 +146,7 @@ async def test_g_and_shift_g_paint_screens_drawn_while_the_app_waited() -> None:
         await r.press("G")
         await r.press("g")
         await r.pilot.pause(0.05)  # both ends known: their screens are drawn ahead
-        drawn = _record_drawn_rows(listing)
+        drawn = record_drawn_rows(listing)
         for key in ("G", "g", "G"):
             drawn.clear()
             await r.press(key)

@@ -388,6 +388,7 @@ class InboxScreen(Screen[None]):
             self._ahead.drop()
             return
         self._ahead.keep(key, page)
+        self.listing.draw_ahead_of(page.rows)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:

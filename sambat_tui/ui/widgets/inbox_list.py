@@ -12,7 +12,7 @@ and a cell-width crop before it becomes a ``Segment``: plain text, never markup,
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, Final
@@ -352,6 +352,16 @@ class InboxList(Widget, can_focus=True):
         wanted = [(window.rows[i], i == window.cursor) for i in range(first, last)]
         wanted += [(row, i == 0) for i, row in enumerate(head)]
         wanted += [(row, i == len(tail) - 1) for i, row in enumerate(tail)]
+        self._draw(wanted)
+
+    def draw_ahead_of(self, rows: Sequence[InboxRow]) -> None:
+        """Draw the first screen of rows about to be shown (a search's, read while its field rests) into the
+        cache, the cursor on the first: enter then paints rows already drawn (~4 ms of its frame)."""
+        if not self._parts or self._labels_language != language():
+            self._read_styles()  # the focus left the list for the search field: its styles were let go
+        self._draw([(row, i == 0) for i, row in enumerate(rows)])
+
+    def _draw(self, wanted: list[tuple[InboxRow, bool]]) -> None:
         if len(self._strips) + len(wanted) > STRIP_CACHE_ROWS:
             # Room first, by dropping the rows far from the screen (not all, as a full cache does).
             near = {row for row, _ in wanted}
