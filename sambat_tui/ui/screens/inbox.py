@@ -18,13 +18,13 @@ from textual.worker import get_current_worker
 
 from sambat_tui.domain.query import parse as parse_query
 from sambat_tui.domain.text_safety import one_line
+from sambat_tui.ui import search_ahead
 from sambat_tui.ui.flows import Context, Flows, FlowStep, Target, key_state, target_of
 from sambat_tui.ui.i18n import language, t
 from sambat_tui.ui.inbox_export import export_key_state, export_view
 from sambat_tui.ui.keys import MUTATING_ACTIONS, Scope, bindings
 from sambat_tui.ui.messages import DataChanged
 from sambat_tui.ui.ports import QueryError, Sort
-from sambat_tui.ui.search_ahead import DELAY as SEARCH_AHEAD_DELAY
 from sambat_tui.ui.search_ahead import SearchAhead, SearchKey
 from sambat_tui.ui.supervision import view_key_state
 from sambat_tui.ui.widgets.inbox_list import InboxList
@@ -371,7 +371,7 @@ class InboxScreen(Screen[None]):
         if not text or text == self.query_text:
             return
         key = self._search_key(text)
-        self._ahead_timer = self.set_timer(SEARCH_AHEAD_DELAY, lambda: self._search_ahead_now(key))
+        self._ahead_timer = self.set_timer(search_ahead.DELAY, lambda: self._search_ahead_now(key))
 
     def _stop_search_ahead(self) -> None:
         """The field changed, closed or was entered: the read waiting for it to rest is not wanted."""
