@@ -4,7 +4,6 @@ work on readers only, ``sync`` says the other process syncs, and a cache it cann
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,12 +21,6 @@ def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Profile:
     return seeded_profile([wire_complaint() for _ in range(3)])
 
 
-@pytest.fixture
-def other(profile: Profile) -> Iterator[OtherWriter]:
-    with OtherWriter(profile.cache_path) as holding:
-        yield holding
-
-
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     try:
         code = main(list(argv))
@@ -38,7 +31,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 
 def test_list_reads_beside_the_other_process_only_with_read_only(
-    profile: Profile, other: OtherWriter, capsys: pytest.CaptureFixture[str]
+    profile: Profile, other_writer: OtherWriter, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = _run(capsys, "--lang", "en", "list", "--plain")
     assert code == EXIT_FAILED and out == ""
@@ -47,13 +40,13 @@ def test_list_reads_beside_the_other_process_only_with_read_only(
     assert (code, err) == (EXIT_OK, "")
     assert len(out.splitlines()) == 3
     added = wire_complaint()
-    other.add([added])
+    other_writer.add([added])
     code, out, _ = _run(capsys, "--read-only", "list", "--plain")
     assert code == EXIT_OK and added["public_ref"] in out
 
 
 def test_sync_says_the_other_process_syncs(
-    profile: Profile, other: OtherWriter, capsys: pytest.CaptureFixture[str]
+    profile: Profile, other_writer: OtherWriter, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = _run(capsys, "--lang", "en", "--read-only", "sync")
     assert code == EXIT_FAILED
@@ -63,7 +56,7 @@ def test_sync_says_the_other_process_syncs(
 
 
 def test_a_cache_at_another_schema_version_is_one_line_naming_the_file(
-    profile: Profile, other: OtherWriter, capsys: pytest.CaptureFixture[str]
+    profile: Profile, other_writer: OtherWriter, capsys: pytest.CaptureFixture[str]
 ) -> None:
     conn = sqlite3.connect(profile.cache_path)
     conn.execute(f"PRAGMA user_version = {LATEST + 1}")

@@ -3,7 +3,6 @@ it opens with readers only, reads everything the UI reads, writes nothing, and i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -26,18 +25,12 @@ def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Profile:
     return started_profile(tmp_path, monkeypatch, [f"Jalan berlubang {n}" for n in range(3)])
 
 
-@pytest.fixture
-def other(profile: Profile) -> Iterator[OtherWriter]:
-    with OtherWriter(profile.cache_path) as holding:
-        yield holding
-
-
 def _refs(session: Session) -> set[str]:
     return {r.public_ref for r in session.inbox.first("semua", "", Sort.DUE, False, 50).rows}
 
 
 def test_read_only_opens_with_readers_only_and_sees_the_other_process_commit(
-    profile: Profile, other: OtherWriter
+    profile: Profile, other_writer: OtherWriter
 ) -> None:
     with pytest.raises(StoreLocked):
         Session.open(profile)  # a session that may write still needs the writer
@@ -46,7 +39,7 @@ def test_read_only_opens_with_readers_only_and_sees_the_other_process_commit(
         assert len(_refs(session)) == 3
         assert session.identity is not None and session.identity.user_id == "operator.dpuprpkp"
         new: dict[str, Any] = wire_complaint(title="Lampu padam")
-        other.add([new])
+        other_writer.add([new])
         assert new["public_ref"] in _refs(session)
         assert session.inbox.counts()["semua"] == 4
         detail = session.complaints.get(new["public_ref"])
@@ -61,7 +54,7 @@ def test_read_only_with_the_writer_free_takes_it_as_before(profile: Profile) -> 
             Session.open(profile)  # it holds the writer, so its sync can pull
 
 
-def test_its_sync_runs_nothing_and_says_why(profile: Profile, other: OtherWriter) -> None:
+def test_its_sync_runs_nothing_and_says_why(profile: Profile, other_writer: OtherWriter) -> None:
     with Session.open(profile, read_only=True) as session:
         status = session.sync.status()
         assert status.pending == 0 and status.online is None
@@ -70,7 +63,7 @@ def test_its_sync_runs_nothing_and_says_why(profile: Profile, other: OtherWriter
         assert report.error is not None and "another process" in report.error
 
 
-def test_nothing_it_offers_writes_to_the_cache(profile: Profile, other: OtherWriter) -> None:
+def test_nothing_it_offers_writes_to_the_cache(profile: Profile, other_writer: OtherWriter) -> None:
     with Session.open(profile, read_only=True, now=lambda: NOW) as session:
         first = next(iter(session.inbox.first("semua", "", Sort.DUE, False, 1).rows))
         result = session.actions.transition([first.id], Action.TAKE)
@@ -83,12 +76,12 @@ def test_nothing_it_offers_writes_to_the_cache(profile: Profile, other: OtherWri
 
 
 def test_cache_changed_says_when_the_other_process_has_committed(
-    profile: Profile, other: OtherWriter
+    profile: Profile, other_writer: OtherWriter
 ) -> None:
     with Session.open(profile, read_only=True, now=lambda: NOW) as session:
         assert not session.cache_changed()  # the first look takes note
         assert not session.cache_changed()
-        other.add([wire_complaint(title="Lampu padam")])
+        other_writer.add([wire_complaint(title="Lampu padam")])
         assert session.cache_changed()
         assert not session.cache_changed()  # once per commit seen
         _refs(session)  # reading does not count as a change

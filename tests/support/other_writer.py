@@ -10,9 +10,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+import pytest
+
+from sambat_tui.services.profiles import Profile
 
 _CHILD = """
 import json, sys, uuid
@@ -97,3 +102,10 @@ class OtherWriter:
         self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+@pytest.fixture
+def other_writer(profile: Profile) -> Iterator[OtherWriter]:
+    """Another process holding the writer of ``profile``'s cache (``profile`` is the requesting module's)."""
+    with OtherWriter(profile.cache_path) as holding:
+        yield holding

@@ -35,12 +35,6 @@ def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Profile:
 
 
 @pytest.fixture
-def other(profile: Profile) -> Iterator[OtherWriter]:
-    with OtherWriter(profile.cache_path) as holding:
-        yield holding
-
-
-@pytest.fixture
 def app(profile: Profile) -> Iterator[SambatApp]:
     # A sync interval as in a real config: a window that syncs would start one as soon as it is up.
     made = SambatApp(
@@ -70,7 +64,7 @@ def _sync_workers(app: SambatApp) -> list[object]:
 
 
 async def test_it_opens_beside_the_other_window_and_ctrl_r_reads_what_that_window_wrote(
-    app: SambatApp, other: OtherWriter
+    app: SambatApp, other_writer: OtherWriter
 ) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
@@ -88,7 +82,7 @@ async def test_it_opens_beside_the_other_window_and_ctrl_r_reads_what_that_windo
         assert not _sync_workers(app)
 
         added = wire_complaint(title="Lampu padam di gang")
-        other.add([added])
+        other_writer.add([added])
         assert added["id"] not in _ids(app)  # nothing reads the cache by itself
         await pilot.press("ctrl+r")
         await pilot.pause()
@@ -103,7 +97,7 @@ async def test_it_opens_beside_the_other_window_and_ctrl_r_reads_what_that_windo
 
 
 async def test_every_screen_of_a_browsing_session_opens_on_readers_only(
-    app: SambatApp, other: OtherWriter
+    app: SambatApp, other_writer: OtherWriter
 ) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
@@ -124,13 +118,13 @@ async def test_every_screen_of_a_browsing_session_opens_on_readers_only(
 
 
 async def test_quitting_does_not_ask_about_the_other_windows_unsent_changes(
-    app: SambatApp, other: OtherWriter
+    app: SambatApp, other_writer: OtherWriter
 ) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         await pilot.press("5")
         await pilot.pause()
-        other.queue(next(iter(_ids(app))))
+        other_writer.queue(next(iter(_ids(app))))
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert (
@@ -143,7 +137,7 @@ async def test_quitting_does_not_ask_about_the_other_windows_unsent_changes(
 
 
 async def test_it_follows_what_the_other_window_writes_without_ctrl_r(
-    profile: Profile, other: OtherWriter
+    profile: Profile, other_writer: OtherWriter
 ) -> None:
     app = SambatApp(
         lambda: Session.open(profile, read_only=True, now=lambda: NOW),
@@ -157,7 +151,7 @@ async def test_it_follows_what_the_other_window_writes_without_ctrl_r(
             await pilot.pause(0.3)
             assert len(_ids(app)) == 3
             added = wire_complaint(title="Lampu padam di gang")
-            other.add([added])
+            other_writer.add([added])
             for _ in range(50):
                 await pilot.pause(0.1)
                 if added["id"] in _ids(app):
