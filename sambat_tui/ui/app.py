@@ -92,7 +92,6 @@ class SambatApp(SupervisorAppKeys, App[None]):
         self._sync_idle = threading.Event()
         self._sync_idle.set()
         self._sync_timer: Timer | None = None
-        self._synced_elsewhere = False
         for theme in THEMES.values():
             self.register_theme(theme)
         self._start_with_theme(theme_name(self.options.theme))
@@ -138,11 +137,14 @@ class SambatApp(SupervisorAppKeys, App[None]):
         self.session = session
         self.ctx = Context(session, self.now, self.options.read_only or session.read_only)
         self.flows = Flows(self, self.ctx, self.refresh_bar)
-        # A read-only window beside another that holds the cache: that one syncs, this one reads.
-        self._synced_elsewhere = session.synced_elsewhere
         self.bar_state = BarState(read_only=self.ctx.read_only, synced_elsewhere=self._synced_elsewhere)
         self.refresh_bar()  # before the screen mounts: its status bar starts from this state
         return InboxScreen(self.ctx, self.flows)
+
+    @property
+    def _synced_elsewhere(self) -> bool:
+        """A read-only window beside another that holds the cache: that one syncs, this one reads."""
+        return self.session is not None and self.session.synced_elsewhere
 
     def on_ready(self) -> None:
         """The first frame is on screen: what waits for it starts now (a person takes longer to react)."""
@@ -255,9 +257,12 @@ class SambatApp(SupervisorAppKeys, App[None]):
         if report.conflicts:
             self.notify(t("notify.sync_conflicts", n=report.conflicts), severity="error")
         if report.pulled or report.pushed or report.conflicts:
-            for screen in self.screen_stack:
-                screen.post_message(DataChanged())
+            self._tell_screens_data_changed()
         self.screen.refresh_bindings()
+
+    def _tell_screens_data_changed(self) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged())
 
     # -- app keys -------------------------------------------------------------------------------------------
 
@@ -285,8 +290,7 @@ class SambatApp(SupervisorAppKeys, App[None]):
         if self.ctx is not None:
             self.ctx.refresh_identity()
         self.refresh_bar()
-        for screen in self.screen_stack:
-            screen.post_message(DataChanged())
+        self._tell_screens_data_changed()
         self.screen.refresh_bindings()
         if announce:
             self.notify(t("notify.reloaded"))
