@@ -7,6 +7,12 @@ empty is refused before any route runs: ``rate_limited`` problem+json, or the Ge
 ``/open311/``, with ``Retry-After`` = the seconds until the bucket is full again (at most a minute with the
 default burst). Tokens and keys are kept only as hashes.
 
+A credential the server has not yet accepted is charged twice: to its own bucket and to its address's
+bucket of unproven credentials (``unproven:`` + the address). Otherwise each made-up token would bring a
+full bucket of its own, and guessing tokens or keys from one address would never be slowed down. One answer
+below 400 proves the credential; from then on only its own bucket pays. A client's first request is all
+that the unproven bucket sees of it.
+
 Memory stays bounded: a bucket idle long enough to be full again is the same as no bucket, so it is dropped
 (least recently used first, as requests come in), and past ``max_keys`` buckets the least recently used one
 goes even if not yet full (that client gets a fresh bucket: lenient, never stricter).
@@ -33,7 +39,7 @@ from sambat_tui.contract import ProblemCode
 
 DEFAULT_PER_MINUTE = 600
 MAX_KEYS = 100_000
-"""About 100 bytes a bucket: some ten megabytes at worst."""
+"""Buckets kept, and proven credentials kept: about 100 bytes each, some twenty megabytes at worst."""
 MAX_SCANNED_BODY = 64 * 1024
 """An Open311 POST body is read this far for its api_key; the route refuses bigger ones anyway."""
 OPEN311_PREFIX = "/open311/"
@@ -82,6 +88,8 @@ class TokenBuckets:
         self._max_keys = max_keys
         # key -> (tokens left, when counted); least recently used first.
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        # Credentials that got an accepted answer; least recently used first, at most ``max_keys``.
+        self._proven: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -104,6 +112,21 @@ class TokenBuckets:
                 return 0.0
             self._buckets[key] = (tokens, now)
             return (self._capacity - tokens) / self._rate
+
+    def is_proven(self, key: str) -> bool:
+        with self._lock:
+            if key not in self._proven:
+                return False
+            self._proven.move_to_end(key)
+            return True
+
+    def prove(self, key: str) -> None:
+        """Remember that ``key`` was accepted: its requests are no longer charged to the unproven bucket."""
+        with self._lock:
+            self._proven[key] = None
+            self._proven.move_to_end(key)
+            while len(self._proven) > self._max_keys:
+                self._proven.popitem(last=False)
 
     def _evict(self, now: float) -> None:
         while self._buckets:
@@ -231,8 +254,25 @@ class RateLimitMiddleware:
             media_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
             api_key = _api_key(scope.get("query_string", b""), media_type, body)
             key = f"apikey:{_digest(api_key)}" if api_key is not None else None
-        wait = limiter.take(key or _address(scope))
+        if key is None:
+            wait = limiter.take(_address(scope))
+        elif limiter.is_proven(key):
+            wait = limiter.take(key)
+        else:
+            wait = max(limiter.take(f"unproven:{_address(scope)}"), limiter.take(key))
+            send = _proving(send, limiter, key)
         if wait > 0:
             await _refusal(scope, wait)(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+def _proving(send: Send, limiter: TokenBuckets, key: str) -> Send:
+    """``send``, proving ``key`` when the app's answer is accepted (a status below 400)."""
+
+    async def watched(message: Message) -> None:
+        if message["type"] == "http.response.start" and int(message.get("status", 500)) < 400:
+            limiter.prove(key)
+        await send(message)
+
+    return watched

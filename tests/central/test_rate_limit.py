@@ -111,6 +111,43 @@ def test_an_open311_post_is_charged_to_its_api_key_wherever_the_key_is(limited: 
     assert_json_errors(limited.client.post(f"{BASE}/requests.json", data=fields), 429)  # no key: address
 
 
+def test_made_up_tokens_from_one_address_share_one_bucket(limited: Api) -> None:
+    assert limited.get("/v1/me", "operator.dlh").status_code == 200  # proven before the guessing starts
+    guesses = [
+        limited.client.get("/v1/me", headers={"authorization": f"Bearer made-up-{n}"}).status_code
+        for n in range(BURST - 1)  # the proven token's first request was charged to that bucket too
+    ]
+    assert guesses == [401] * (BURST - 1)
+    refused = limited.client.get("/v1/me", headers={"authorization": "Bearer made-up-again"})
+    assert_problem(refused, 429, "rate_limited")
+    assert limited.get("/v1/me", "operator.dlh").status_code == 200, "a proven token pays only its own bucket"
+    assert limited.get("/v1/me", "field.dlh").status_code == 429, "a new token from there waits like a guess"
+
+
+def test_made_up_api_keys_from_one_address_share_one_bucket(limited: Api) -> None:
+    fields = {"service_code": "SAMPAH", "lat": "-7.95", "long": "112.64", "description": "TPS penuh"}
+    answers = [
+        limited.client.post(f"{BASE}/requests.json", data={"api_key": f"tebakan-{n}", **fields}).status_code
+        for n in range(BURST + 1)
+    ]
+    assert answers == [403] * BURST + [429]
+
+
+def test_an_accepted_answer_proves_a_credential_and_proofs_stay_bounded(ticks: Ticks) -> None:
+    buckets = TokenBuckets(RateLimit(per_minute=60, burst=5), clock=ticks, max_keys=3)
+    assert not buckets.is_proven("bearer:a")
+    for key in ("bearer:a", "bearer:b", "bearer:c"):
+        buckets.prove(key)
+    assert buckets.is_proven("bearer:a")  # now the most recently used
+    buckets.prove("bearer:d")
+    assert [buckets.is_proven(k) for k in ("bearer:a", "bearer:b", "bearer:c", "bearer:d")] == [
+        True,
+        False,
+        True,
+        True,
+    ]
+
+
 def test_no_limit_when_the_settings_have_none(api: Api, settings: Settings) -> None:
     assert settings.rate_limit is not None and api.context.limiter is not None
     off = Context.open(dataclasses.replace(settings, rate_limit=None))
