@@ -12,7 +12,9 @@ before any of them is needed; the headless commands load only what their command
 Read-only beside another window: a session opened ``read_only`` while another process (the app, a running
 ``sambat-tui sync``) holds the cache's writer opens the cache with readers only (``Store.open_readers_only``)
 instead of failing. Such a session (``synced_elsewhere``) writes nothing: it skips the start-up repairs, and
-its sync runs nothing and says why; the other process's commits show at its next read.
+its sync runs nothing and says why; the other process's commits show at its next read. Once that process
+has closed (or died), ``take_over`` gives the session the writer: it is then an ordinary read-only session,
+which syncs.
 """
 
 from __future__ import annotations
@@ -55,18 +57,19 @@ class SyncedElsewhere:
     and a run that does nothing (it would need the writer) and says why in its report."""
 
     def __init__(self, status_of: SyncService) -> None:
-        self._service = status_of
+        self.service = status_of
+        """The sync this session runs once it has taken the writer (``Session.take_over``)."""
 
     def run_once(
         self, progress: Callable[[SyncProgress], None] | None = None, *, retry_now: bool = False
     ) -> SyncReport:
-        return self._service.not_run(SYNCED_ELSEWHERE)
+        return self.service.not_run(SYNCED_ELSEWHERE)
 
     def status(self) -> SyncStatus:
-        return self._service.status()
+        return self.service.status()
 
     def close(self) -> None:
-        self._service.close()
+        self.service.close()
 
 
 def utc_now() -> datetime:
@@ -214,29 +217,31 @@ class Session:
 
         ``client_factory`` makes the sync's HTTP client (default: ``sync.client.ApiClient``, loaded at the
         first sync)."""
-        from sambat_tui.domain.reference import load_reference
-
         config = load_config(profile)
         store = _open_store(profile.cache_path, read_only=read_only)
         if store.readers_only:
             # The process that holds the writer made these repairs when it opened the cache.
             return cls(profile, store, read_only=True, now=now, config=config, client_factory=client_factory)
         try:
-            shipped = load_reference()
-            with store.read() as conn:
-                # Both are no-ops on every start but the first and those after a crash: read before writing,
-                # so a normal start makes no write transaction (a synced commit costs a disk flush).
-                stale = outbox.has_sending(conn) or reference.needs_seed(conn, shipped)
-            if stale:
-                with store.transaction() as conn:
-                    # A mutation left "sending" by a crash may or may not have reached the server; its
-                    # idempotency key makes sending it again harmless.
-                    outbox.reset_sending(conn)
-                    reference.seed(conn, shipped)
+            _repair(store)
         except BaseException:
             store.close()
             raise
         return cls(profile, store, read_only=read_only, now=now, config=config, client_factory=client_factory)
+
+    def take_over(self) -> bool:
+        """For a session beside another process's writer (``synced_elsewhere``): take the cache's writer once
+        that process has let it go (closed, or died), make the start-up repairs it made, and sync from then
+        on. True when this session has just taken it; False while the other still holds it, and for a
+        session that had the writer all along. ``store.db.StoreError`` when the writer cannot be opened."""
+        if not self.synced_elsewhere or not self.store.take_writer():
+            return False
+        _repair(self.store)
+        with self._making:
+            made = self._made.get("sync")
+            if isinstance(made, SyncedElsewhere):
+                self._made["sync"] = made.service
+        return True
 
     def _user_id(self) -> str | None:
         me = self.identity
@@ -270,6 +275,24 @@ class Session:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _repair(store: Store) -> None:
+    """What a process that has just taken the cache's writer puts right: a mutation left "sending" by a
+    crash, and the reference data the app ships."""
+    from sambat_tui.domain.reference import load_reference
+
+    shipped = load_reference()
+    with store.read() as conn:
+        # Both are no-ops on every start but the first and those after a crash: read before writing, so a
+        # normal start makes no write transaction (a synced commit costs a disk flush).
+        stale = outbox.has_sending(conn) or reference.needs_seed(conn, shipped)
+    if stale:
+        with store.transaction() as conn:
+            # A mutation left "sending" may or may not have reached the server; its idempotency key makes
+            # sending it again harmless.
+            outbox.reset_sending(conn)
+            reference.seed(conn, shipped)
 
 
 def _open_store(path: Path, *, read_only: bool) -> Store:

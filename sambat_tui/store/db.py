@@ -12,6 +12,7 @@ Rules (ARCHITECTURE.md, "SQLite, carefully"):
 - A Store made with ``open_readers_only`` has readers and nothing else: no writer, no lock, no migrations. It
   is how a second, view-only window reads the cache while another process holds the writer (WAL lets its
   readers see each commit of that writer). Every attempt to write through it raises ``StoreReadOnly``.
+  ``take_writer`` gives it the writer once that other process has let the lock go.
 
 Usage::
 
@@ -153,6 +154,37 @@ def connect_reader(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _open_writer(path: Path) -> tuple[sqlite3.Connection, int]:
+    """Take the writer lock of ``path`` and open its writer connection, migrated: ``StoreLocked`` when
+    another Store holds it."""
+    lock_fd = _lock_writer(path)
+    try:
+        _create_private(path)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except BaseException:
+        os.close(lock_fd)
+        _release_path(path.resolve())
+        raise
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreError(f"could not switch {path} to WAL (journal_mode is {mode})")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
+        if schema_version(conn) != LATEST:
+            # Only then: ``migrate`` loads sqlite-utils (~0.15 s and several MiB at every app start).
+            migrate(conn)
+    except BaseException:
+        conn.close()
+        os.close(lock_fd)
+        _release_path(path.resolve())
+        raise
+    return conn, lock_fd
+
+
 class Store:
     """The cache file and the one writer connection to it. Make one with ``Store.open`` (or, to read beside
     another process's writer, with ``Store.open_readers_only``)."""
@@ -183,31 +215,7 @@ class Store:
         path = Path(path)
         if not path.parent.exists():
             path.parent.mkdir(parents=True, mode=DIR_MODE)
-        lock_fd = _lock_writer(path)
-        try:
-            _create_private(path)
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        except BaseException:
-            os.close(lock_fd)
-            _release_path(path.resolve())
-            raise
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise StoreError(f"could not switch {path} to WAL (journal_mode is {mode})")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA temp_store = MEMORY")
-            conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
-            if schema_version(conn) != LATEST:
-                # Only then: ``migrate`` loads sqlite-utils (~0.15 s and several MiB at every app start).
-                migrate(conn)
-        except BaseException:
-            conn.close()
-            os.close(lock_fd)
-            _release_path(path.resolve())
-            raise
+        conn, lock_fd = _open_writer(path)
         return cls(path, conn, lock_fd)
 
     @classmethod
@@ -240,6 +248,22 @@ class Store:
     def readers_only(self) -> bool:
         """Whether this Store has readers only (``open_readers_only``): writes raise ``StoreReadOnly``."""
         return self._conn is None
+
+    def take_writer(self) -> bool:
+        """Give a Store of readers only its writer, if no other process holds it any more: True when this
+        Store has its writer now (also when it always had), False while another process still holds it.
+
+        What a read-only window beside another does once that one has closed: from then on it syncs.
+        """
+        with self._write_lock:
+            self._check_open()
+            if self._conn is not None:
+                return True
+            try:
+                self._conn, self._lock_fd = _open_writer(self.path)
+            except StoreLocked:
+                return False
+            return True
 
     # --- writing ----------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ it opens with readers only, reads everything the UI reads, writes nothing, and i
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -86,3 +87,38 @@ def test_cache_changed_says_when_the_other_process_has_committed(
         assert not session.cache_changed()  # once per commit seen
         _refs(session)  # reading does not count as a change
         assert not session.cache_changed()
+
+
+def test_it_takes_the_writer_once_the_other_process_has_closed(profile: Profile) -> None:
+    with OtherWriter(profile.cache_path) as other, Session.open(profile, read_only=True) as session:
+        assert session.take_over() is False and session.synced_elsewhere
+        other.add([wire_complaint(title="Lampu padam")])
+        other.close()
+        assert session.take_over() is True
+        assert not session.synced_elsewhere and session.read_only  # read-only still: no key may change
+        assert session.take_over() is False  # once
+        report = session.sync.run_once()
+        assert report.error is not None and "another process" not in report.error  # it runs: no token here
+        assert "no token" in report.error
+        with pytest.raises(StoreLocked):
+            Session.open(profile)  # this session holds the writer now
+
+
+def test_after_the_other_process_dies_mid_send_it_puts_the_change_back_to_pending(profile: Profile) -> None:
+    other = OtherWriter(profile.cache_path)
+    with Session.open(profile, read_only=True, now=lambda: NOW) as session:
+        first = next(iter(session.inbox.first("semua", "", Sort.DUE, False, 1).rows))
+        other.queue(first.id)
+        other.kill()
+        crashed = sqlite3.connect(profile.cache_path)  # as its send left it
+        with crashed:
+            crashed.execute("UPDATE outbox SET state = 'sending'")
+        crashed.close()
+        assert _states(session) == ["sending"]
+        assert session.take_over() is True
+        assert _states(session) == ["pending"]  # sent again at the next sync; its key makes that safe
+
+
+def _states(session: Session) -> list[str]:
+    with session.store.read() as conn:
+        return [row[0] for row in conn.execute("SELECT state FROM outbox")]

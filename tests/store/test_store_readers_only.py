@@ -90,3 +90,30 @@ def test_a_closed_readers_only_store_refuses_work(cache: Path) -> None:
         pass
     with pytest.raises(StoreError, match="closed"), viewer.transaction():
         pass
+
+
+@pytest.mark.parametrize("ending", ["closes", "is killed"])
+def test_it_takes_the_writer_once_the_other_process_lets_it_go(cache: Path, ending: str) -> None:
+    with Store.open_readers_only(cache) as viewer:
+        with OtherWriter(cache) as other:
+            assert viewer.take_writer() is False and viewer.readers_only
+            with pytest.raises(StoreReadOnly):
+                viewer.checkpoint()
+            if ending == "is killed":
+                other.kill()
+        assert viewer.take_writer() is True and not viewer.readers_only
+        with viewer.transaction() as conn:
+            complaints.upsert_many(conn, [make_complaint(2)])
+        assert _refs(viewer) == ["MLG-2026-000001", "MLG-2026-000002"]
+        with pytest.raises(StoreLocked):
+            Store.open(cache)  # the writer is this Store's now
+        assert viewer.take_writer() is True  # asking again changes nothing
+    with Store.open(cache) as after:  # closing it let the lock go
+        assert _refs(after) == ["MLG-2026-000001", "MLG-2026-000002"]
+
+
+def test_a_closed_store_takes_no_writer(cache: Path) -> None:
+    viewer = Store.open_readers_only(cache)
+    viewer.close()
+    with pytest.raises(StoreError, match="closed"):
+        viewer.take_writer()

@@ -85,7 +85,17 @@ class OtherWriter:
         self._child.stdin.flush()
         self._expect("ok")
 
+    def kill(self) -> None:
+        """End the process as a crash or ``kill -9`` would: no close, the system drops its lock."""
+        self._child.kill()
+        self._child.wait(timeout=60)
+        for stream in (self._child.stdin, self._child.stdout):
+            if stream is not None:
+                stream.close()
+
     def close(self) -> None:
+        if self._child.returncode is not None and self._child.returncode < 0:
+            return  # killed
         if self._child.stdin is not None and not self._child.stdin.closed:
             self._child.stdin.close()
         try:
