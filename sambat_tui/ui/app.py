@@ -92,6 +92,7 @@ class SambatApp(SupervisorAppKeys, App[None]):
         self._sync_idle = threading.Event()
         self._sync_idle.set()
         self._sync_timer: Timer | None = None
+        self._take_over_failed = False  # taking the writer from a closed window went wrong once: not again
         for theme in THEMES.values():
             self.register_theme(theme)
         self._start_with_theme(theme_name(self.options.theme))
@@ -167,9 +168,31 @@ class SambatApp(SupervisorAppKeys, App[None]):
             self._sync_timer = self.set_interval(interval, self.start_sync)
 
     def _follow_other_window(self) -> None:
-        """A read-only window beside the one that syncs reads the cache again when that one has written."""
-        if self.session is not None and self.session.cache_changed():
+        """A read-only window beside the one that syncs reads the cache again when that one has written, and
+        syncs itself once that one has closed (a lock file asked, and a page-less pragma: both cheap)."""
+        session = self.session
+        if session is None:
+            return
+        took_over = False
+        if not self._take_over_failed:
+            try:
+                took_over = session.take_over()
+            except Exception:  # e.g. a full disk: keep following, quietly, rather than fail every few seconds
+                _log.exception("taking over the cache's writer failed; this window keeps following")
+                self._take_over_failed = True
+        if took_over:
+            self._sync_here()
+        elif session.cache_changed():
             self.reload_from_cache(announce=False)
+
+    def _sync_here(self) -> None:
+        """The window that synced the cache has closed: this one has the writer now, and syncs instead."""
+        if self._sync_timer is not None:
+            self._sync_timer.stop()
+        self.reload_from_cache(announce=False)  # what that window wrote before it closed
+        self.notify(t("notify.syncing_here"))
+        self.start_sync()
+        self._sync_timer = self.set_interval(self.options.sync_interval_seconds, self.start_sync)
 
     def close_session(self) -> None:
         """Wait for a sync in flight, then close the session (its store connections)."""

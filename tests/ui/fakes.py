@@ -667,6 +667,7 @@ class FakeSession:
         self.read_only = read_only
         self.synced_elsewhere = False
         self.changed_elsewhere = False  # what cache_changed answers next (then False again)
+        self.other_window_closed = False  # whether take_over finds the writer free
         self.user_id = "operator.dpuprpkp" if role is Role.OPERATOR else f"{role.value}.dpuprpkp"
         self.pending_identity = Identity(
             user_id=self.user_id,
@@ -696,6 +697,13 @@ class FakeSession:
     def cache_changed(self) -> bool:
         changed, self.changed_elsewhere = self.changed_elsewhere, False
         return changed
+
+    def take_over(self) -> bool:
+        if not (self.synced_elsewhere and self.other_window_closed):
+            return False
+        self.synced_elsewhere = False
+        self.calls.append("take_over")
+        return True
 
     def close(self) -> None:
         self.closed = True

@@ -12,6 +12,7 @@ import pytest
 
 from sambat_tui.services.profiles import Profile
 from sambat_tui.services.session import Session
+from sambat_tui.store.db import StoreLocked
 from sambat_tui.ui.app import SambatApp
 from sambat_tui.ui.dialogs.confirm import ConfirmDialog
 from sambat_tui.ui.i18n import set_language
@@ -24,6 +25,8 @@ from sambat_tui.ui.screens.outbox import OutboxScreen
 from sambat_tui.ui.widgets.status_bar import StatusBar
 from tests.support.cache import CREATED, started_profile, wire_complaint
 from tests.support.other_writer import OtherWriter
+from tests.ui.fakes import FakeSession, make_records
+from tests.ui.harness import running
 
 NOW = CREATED + timedelta(days=2)
 MUTATING = {spec.action for spec in KEYS if spec.mutating}
@@ -161,3 +164,67 @@ async def test_it_follows_what_the_other_window_writes_without_ctrl_r(
             assert not any("Dimuat ulang" in str(n.message) for n in app._notifications)  # quietly
     finally:
         app.close_session()
+
+
+async def test_once_the_other_window_closes_it_takes_the_cache_over_and_syncs(profile: Profile) -> None:
+    other = OtherWriter(profile.cache_path)
+    app = SambatApp(
+        lambda: Session.open(profile, read_only=True, now=lambda: NOW),
+        AppOptions(read_only=True, sync_interval_seconds=0.1),  # it looks this often (at most FOLLOW_SECONDS)
+        now=lambda: NOW,
+    )
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            await pilot.press("5")
+            await pilot.pause(0.3)
+            assert app.session is not None and app.session.synced_elsewhere
+            added = wire_complaint(title="Lampu padam di gang")
+            other.add([added])
+            other.queue(added["id"])  # a change that window had not sent when it closed
+            other.close()
+            for _ in range(50):
+                await pilot.pause(0.1)
+                if not app.screen.query_one(StatusBar).state.synced_elsewhere:
+                    break
+            bar = app.screen.query_one(StatusBar)
+            assert not bar.state.synced_elsewhere and bar.state.read_only and bar.state.pending == 1
+            assert "disinkronkan jendela lain" not in bar.render().plain
+            assert added["id"] in _ids(app)  # what it wrote before it closed
+            assert any("kini jendela ini yang menyinkronkan" in str(n.message) for n in app._notifications)
+            shown = {b.binding.action for b in app.screen.active_bindings.values()}
+            assert "sync" in shown and "reload" not in shown and not shown & MUTATING
+            with pytest.raises(StoreLocked):
+                Session.open(profile)  # this window holds the writer now
+            await pilot.press("q")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog)  # the unsent change is this window's to send now
+    finally:
+        app.close_session()
+
+
+async def test_a_failure_to_take_the_cache_over_is_logged_once_and_it_goes_on_following(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    session = FakeSession(make_records(5), read_only=True)
+    session.synced_elsewhere = True
+    tries: list[int] = []
+
+    def failing() -> bool:
+        tries.append(1)
+        raise OSError(28, "No space left on device")
+
+    session.take_over = failing  # type: ignore[method-assign]
+    async with running(session, read_only=True, sync_interval_seconds=0.05) as run:
+        for _ in range(10):  # several looks
+            await run.pilot.pause(0.05)
+        reads = len(session.inbox.first_reads)
+        session.changed_elsewhere = True
+        for _ in range(40):
+            await run.pilot.pause(0.05)
+            if len(session.inbox.first_reads) > reads:
+                break
+        assert len(session.inbox.first_reads) > reads, "it still reads what the other window writes"
+        assert run.app.is_running
+    assert len(tries) == 1 and session.synced_elsewhere
+    assert "taking over the cache's writer failed" in caplog.text
