@@ -89,8 +89,12 @@ class SambatApp(SupervisorAppKeys, App[None]):
         self.bar_state = BarState(read_only=self.options.read_only)
         self._syncing = False
         self._manual_sync = False
+        # Set while no sync thread is inside run_once. Cleared by the thread itself, under the gate: a worker
+        # that shutdown cancelled before its thread began never clears it, so closing never waits for one.
         self._sync_idle = threading.Event()
         self._sync_idle.set()
+        self._sync_gate = threading.Lock()
+        self._closing = False
         self._sync_timer: Timer | None = None
         self._take_over_failed = False  # taking the writer from a closed window went wrong once: not again
         for theme in THEMES.values():
@@ -198,6 +202,8 @@ class SambatApp(SupervisorAppKeys, App[None]):
         """Wait for a sync in flight, then close the session (its store connections)."""
         if self._sync_timer is not None:
             self._sync_timer.stop()
+        with self._sync_gate:
+            self._closing = True  # a sync thread that has not begun yet will not begin
         if not self._sync_idle.wait(SHUTDOWN_WAIT_SECONDS):
             _log.warning("a sync was still running after %s s at shutdown", SHUTDOWN_WAIT_SECONDS)
         if self.session is not None:
@@ -241,7 +247,6 @@ class SambatApp(SupervisorAppKeys, App[None]):
             return
         self._syncing = True
         self._manual_sync = manual
-        self._sync_idle.clear()
         self.refresh_bar()
         self._sync_worker(self.session)
 
@@ -250,6 +255,10 @@ class SambatApp(SupervisorAppKeys, App[None]):
         def progressed(progress: SyncProgress) -> None:
             self.post_message(SyncProgressed(progress))
 
+        with self._sync_gate:
+            if self._closing:
+                return
+            self._sync_idle.clear()
         try:
             report = session.sync.run_once(progress=progressed)
         except Exception as exc:  # the engine reports failures in its report; a bug must not kill the app
@@ -281,7 +290,11 @@ class SambatApp(SupervisorAppKeys, App[None]):
             self.notify(t("notify.sync_conflicts", n=report.conflicts), severity="error")
         if report.pulled or report.pushed or report.conflicts:
             self._tell_screens_data_changed()
-        self.screen.refresh_bindings()
+        self._refresh_keys()
+
+    def _refresh_keys(self) -> None:
+        if self.screen_stack:  # empty while the app shuts down, when a sync may still finish
+            self.screen.refresh_bindings()
 
     def _tell_screens_data_changed(self) -> None:
         for screen in self.screen_stack:
@@ -314,7 +327,7 @@ class SambatApp(SupervisorAppKeys, App[None]):
             self.ctx.refresh_identity()
         self.refresh_bar()
         self._tell_screens_data_changed()
-        self.screen.refresh_bindings()
+        self._refresh_keys()
         if announce:
             self.notify(t("notify.reloaded"))
 
