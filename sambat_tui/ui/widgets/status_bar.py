@@ -114,7 +114,7 @@ class StatusBar(Widget):
         else:
             role = ", ".join(label(r) for r in s.roles)
             who = t("bar.user", name=one_line(s.user, 40), role=role)
-            if cell_len(who) + left.cell_len + 2 > self.size.width:
+            if cell_len(who) + right.cell_len + left.cell_len + 2 > self.size.width:
                 who = role  # 80 columns: the role matters more than the name
             right.append(who, self._style("user"))
         gap = self.size.width - left.cell_len - right.cell_len
