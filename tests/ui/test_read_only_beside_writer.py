@@ -37,19 +37,32 @@ def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Profile:
     return started_profile(tmp_path, monkeypatch, [f"Jalan berlubang {n}" for n in range(3)])
 
 
+def _window(profile: Profile, sync_interval_seconds: float) -> SambatApp:
+    return SambatApp(
+        lambda: Session.open(profile, read_only=True, now=lambda: NOW),
+        AppOptions(read_only=True, sync_interval_seconds=sync_interval_seconds),
+        now=lambda: NOW,
+    )
+
+
+def _closed_after(app: SambatApp) -> Iterator[SambatApp]:
+    try:
+        yield app
+    finally:
+        set_language("id")
+        app.close_session()
+
+
 @pytest.fixture
 def app(profile: Profile) -> Iterator[SambatApp]:
     # A sync interval as in a real config: a window that syncs would start one as soon as it is up.
-    made = SambatApp(
-        lambda: Session.open(profile, read_only=True, now=lambda: NOW),
-        AppOptions(read_only=True, sync_interval_seconds=60),
-        now=lambda: NOW,
-    )
-    try:
-        yield made
-    finally:
-        set_language("id")
-        made.close_session()
+    yield from _closed_after(_window(profile, 60))
+
+
+@pytest.fixture
+def following(profile: Profile) -> Iterator[SambatApp]:
+    """A window that looks at the cache every 0.1 s (at most FOLLOW_SECONDS: the sync interval's)."""
+    yield from _closed_after(_window(profile, 0.1))
 
 
 def _inbox(app: SambatApp) -> InboxScreen:
@@ -140,40 +153,30 @@ async def test_quitting_does_not_ask_about_the_other_windows_unsent_changes(
 
 
 async def test_it_follows_what_the_other_window_writes_without_ctrl_r(
-    profile: Profile, other_writer: OtherWriter
+    following: SambatApp, other_writer: OtherWriter
 ) -> None:
-    app = SambatApp(
-        lambda: Session.open(profile, read_only=True, now=lambda: NOW),
-        AppOptions(read_only=True, sync_interval_seconds=0.1),  # it looks this often (at most FOLLOW_SECONDS)
-        now=lambda: NOW,
-    )
-    try:
-        async with app.run_test(size=(120, 36)) as pilot:
-            await pilot.pause()
-            await pilot.press("5")
-            await pilot.pause(0.3)
-            assert len(_ids(app)) == 3
-            added = wire_complaint(title="Lampu padam di gang")
-            other_writer.add([added])
-            for _ in range(50):
-                await pilot.pause(0.1)
-                if added["id"] in _ids(app):
-                    break
-            assert added["id"] in _ids(app)
-            assert not _sync_workers(app)
-            assert not any("Dimuat ulang" in str(n.message) for n in app._notifications)  # quietly
-    finally:
-        app.close_session()
+    app = following
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause(0.3)
+        assert len(_ids(app)) == 3
+        added = wire_complaint(title="Lampu padam di gang")
+        other_writer.add([added])
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if added["id"] in _ids(app):
+                break
+        assert added["id"] in _ids(app)
+        assert not _sync_workers(app)
+        assert not any("Dimuat ulang" in str(n.message) for n in app._notifications)  # quietly
 
 
-async def test_once_the_other_window_closes_it_takes_the_cache_over_and_syncs(profile: Profile) -> None:
-    other = OtherWriter(profile.cache_path)
-    app = SambatApp(
-        lambda: Session.open(profile, read_only=True, now=lambda: NOW),
-        AppOptions(read_only=True, sync_interval_seconds=0.1),  # it looks this often (at most FOLLOW_SECONDS)
-        now=lambda: NOW,
-    )
-    try:
+async def test_once_the_other_window_closes_it_takes_the_cache_over_and_syncs(
+    profile: Profile, following: SambatApp
+) -> None:
+    app = following
+    with OtherWriter(profile.cache_path) as other:  # before the window opens: it opens beside this one
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.pause()
             await pilot.press("5")
@@ -199,8 +202,6 @@ async def test_once_the_other_window_closes_it_takes_the_cache_over_and_syncs(pr
             await pilot.press("q")
             await pilot.pause()
             assert isinstance(app.screen, ConfirmDialog)  # the unsent change is this window's to send now
-    finally:
-        app.close_session()
 
 
 async def test_a_failure_to_take_the_cache_over_is_logged_once_and_it_goes_on_following(
