@@ -33,6 +33,7 @@ connection as their first argument and never commit; the caller's transaction de
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import stat
@@ -76,6 +77,21 @@ class StoreError(RuntimeError):
 
 class StoreLocked(StoreError):
     """Another ``Store`` (in this or another process) already holds the writer for this file."""
+
+
+class StoreFull(StoreError):
+    """The disk holding the cache is full: the transaction was rolled back, nothing of it was written."""
+
+
+_SQLITE_FULL = 13
+
+
+def _full(path: Path, error: BaseException) -> StoreFull | None:
+    """``error`` as a ``StoreFull``, if it says the disk is full (SQLite's SQLITE_FULL, or ENOSPC)."""
+    code = getattr(error, "sqlite_errorcode", None) if isinstance(error, sqlite3.Error) else None
+    if not (code == _SQLITE_FULL or (isinstance(error, OSError) and error.errno == errno.ENOSPC)):
+        return None
+    return StoreFull(f"the disk holding {path} is full: nothing of this change was written ({error})")
 
 
 class StoreReadOnly(StoreError):
@@ -273,7 +289,8 @@ class Store:
 
         ``BEGIN IMMEDIATE`` takes the write lock at once; the block commits when it ends and rolls back when
         it raises. Nested use on the same thread becomes a savepoint (rolled back alone on error). Other
-        threads wait for the whole transaction to finish.
+        threads wait for the whole transaction to finish. A full disk raises ``StoreFull`` once the whole
+        transaction has been rolled back: the caller still holds what it meant to write.
         """
         with self._write_lock:
             conn = self._writer()
@@ -296,12 +313,14 @@ class Store:
             self._depth, self._owner = 1, threading.get_ident()
             try:
                 yield conn
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            else:
                 conn.execute("COMMIT")
+            except BaseException as error:
+                if conn.in_transaction:  # SQLite may have rolled back already (a full disk does)
+                    conn.execute("ROLLBACK")
+                full = _full(self.path, error)
+                if full is not None:
+                    raise full from error
+                raise
             finally:
                 self._depth, self._owner = 0, None
 

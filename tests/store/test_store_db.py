@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from sambat_tui.store import sync_state
-from sambat_tui.store.db import Store, StoreLocked
+from sambat_tui.store.db import Store, StoreError, StoreFull, StoreLocked
 from sambat_tui.store.migrations import LATEST, SchemaTooNew, migrate, schema_version
+from tests.store.factory import make_complaint
+from tests.support.full_disk import full_disk
 
 
 def mode(path: Path) -> int:
@@ -269,3 +271,27 @@ def test_in_transaction_is_per_thread(store: Store) -> None:
         worker.start()
         worker.join()
     assert seen == [False]
+
+
+def test_a_full_disk_raises_store_full_writes_nothing_and_the_store_goes_on(store: Store) -> None:
+    from sambat_tui.store import complaints
+
+    with store.transaction() as conn:
+        complaints.upsert_many(conn, [make_complaint(1)])
+    big = [make_complaint(n, description="Saluran mampet. " * 2000) for n in range(2, 6)]  # ~32 KB each
+    with full_disk(store):
+        with (
+            pytest.raises(StoreFull, match="full: nothing of this change was written") as raised,
+            store.transaction() as conn,
+        ):
+            sync_state.set_cursor(conn, "c2")
+            complaints.upsert_many(conn, big)
+        assert isinstance(raised.value, StoreError) and not store.in_transaction
+        with store.read() as conn:
+            assert conn.execute("SELECT count(*) FROM complaints").fetchone()[0] == 1
+            assert sync_state.cursor(conn) is None  # the whole transaction, not only the rows that failed
+    with store.transaction() as conn:  # once there is room, the same write goes through
+        sync_state.set_cursor(conn, "c2")
+        complaints.upsert_many(conn, big)
+    with store.read() as conn:
+        assert conn.execute("SELECT count(*) FROM complaints").fetchone()[0] == 5
