@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from sambat_tui.contract import Me
 from sambat_tui.store import outbox, reference, sync_state
-from sambat_tui.store.db import Store
+from sambat_tui.store.db import Store, StoreFull
 from sambat_tui.store.outbox import OutboxState
 from sambat_tui.store.reference import RefEntity
 from sambat_tui.sync import optimistic
@@ -193,6 +193,16 @@ class SyncEngine:
 
     # --- a run ---
 
+    def _resume_sending(self) -> None:
+        """A row still "sending" when a run begins was sent by an earlier run that could not record the
+        answer (its disk was full): it goes back to pending, and its idempotency key makes the resend
+        harmless. Runs hold the engine's lock, so no send of this process is under way."""
+        with self.store.read() as conn:
+            stale = outbox.has_sending(conn)
+        if stale:
+            with self.store.transaction() as conn:
+                outbox.reset_sending(conn)
+
     def run_once(
         self, progress: Callable[[SyncProgress], None] | None = None, *, retry_now: bool = False
     ) -> SyncReport:
@@ -234,6 +244,7 @@ class SyncEngine:
             online = True
             retry_after: float | None = None
             try:
+                self._resume_sending()
                 self._refresh_identity()
                 self._refetch()
                 if self._needs_bootstrap():
@@ -270,6 +281,11 @@ class SyncEngine:
             except (ApiError, ProtocolError, IdentityMismatch) as failure:
                 error = str(failure)
                 retry_after = self._wait_asked(failure)
+            except StoreFull as full:
+                # What the server already took stays queued as "sending": it is sent again, under its
+                # idempotency key, once there is room; what was pulled into the rolled-back transaction is
+                # pulled again from the same cursor.
+                error = str(full)
             if retry_after is not None:
                 error = _wait_message(retry_after)
             return SyncReport(

@@ -22,6 +22,7 @@ from sambat_tui.sync.engine import SyncEngine
 from sambat_tui.sync.pull import EVICTED_REASON
 from tests.support.client import Clock, open_session, signed_in
 from tests.support.faultproxy import Fault, FaultProxy, Request
+from tests.support.full_disk import full_disk
 from tests.support.invariants import check_sync_invariants, queued_mutations
 from tests.support.server import CentralServer
 
@@ -369,3 +370,45 @@ def test_a_discarded_change_leaves_the_row_at_the_next_sync(
     shown = session.complaints.get(complaint["id"])
     assert shown is not None and shown.data["assignee_id"] is None and shown.pending == 0
     check_sync_invariants(central_server, session.store, USER, [])
+
+
+def test_a_full_disk_stops_the_sync_with_nothing_lost_and_the_next_run_finishes(
+    central_server: CentralServer, session: Session
+) -> None:
+    mine = central_server.intake()
+    _synced(session)
+    assert session.actions.transition([mine["id"]], Action.TAKE).queued
+    expected = queued_mutations(session.store)
+    long = "Air meluap ke jalan setiap hujan deras, got tersumbat sampah dan lumpur. " * 50  # ~3.7 KB
+    new = [central_server.intake(description=long) for _ in range(8)]
+    with session.store.read() as conn:
+        cursor = sync_state.cursor(conn)
+    with full_disk(session.store):
+        report = session.sync.run_once()
+        assert report.error is not None and "full" in report.error and report.online
+        with session.store.read() as conn:
+            assert sync_state.cursor(conn) == cursor  # the pull is taken again from where it stood
+        assert all(session.complaints.get(c["id"]) is None for c in new)
+        assert [e.state for e in session.outbox.entries()] == [OutboxState.PENDING]  # not sent, still here
+        assert central_server.complaint(mine["id"])["status"] != "in_progress"
+    report = session.sync.run_once()
+    assert report.error is None and report.pushed == 1, report
+    assert all(session.complaints.get(c["id"]) is not None for c in new)
+    check_sync_invariants(central_server, session.store, USER, expected)
+
+
+def test_a_change_left_sending_by_an_earlier_run_is_sent_again_once_and_settles(
+    central_server: CentralServer, session: Session
+) -> None:
+    mine = central_server.intake()
+    _synced(session)
+    assert session.actions.transition([mine["id"]], Action.TAKE).queued
+    expected = queued_mutations(session.store)
+    [entry] = session.outbox.entries()
+    # What a run leaves when the server took the change but the disk was full when the answer came.
+    with session.store.transaction() as conn:
+        outbox.mark_sending(conn, entry.seq)
+    report = session.sync.run_once()
+    assert report.error is None and report.pushed == 1, report
+    assert session.outbox.entries() == ()
+    check_sync_invariants(central_server, session.store, USER, expected)
