@@ -100,6 +100,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Signed in as {user} ({roles}) on {server}. Token kept in: {where}.",
     ),
     "login.next": ("Jalankan `sambat-tui sync` untuk mengunduh data.", "Run `sambat-tui sync` to download."),
+    "disk_full": (
+        "Disk penuh: perubahan ini tidak tersimpan. Kosongkan ruang disk, lalu coba lagi. ({error})",
+        "The disk is full: this change was not saved. Free some disk space, then try again. ({error})",
+    ),
     "outbox.empty": (
         "Kotak keluar kosong: semua sudah terkirim.",
         "The outbox is empty: everything was sent.",
@@ -592,7 +596,7 @@ def _show_text(out: Out, detail: Any) -> None:
 
 def _act(args: argparse.Namespace, what: str, perform: Callable[[Any, str], Any]) -> int:
     """Find the complaint, queue the act, and say what was queued or why it was refused."""
-    from sambat_tui.services.actions import TextRefused
+    from sambat_tui.services.actions import StoreFull, TextRefused
 
     profile = _profile(args)
     out = _out(args, profile)
@@ -607,6 +611,9 @@ def _act(args: argparse.Namespace, what: str, perform: Callable[[Any, str], Any]
             result = perform(session, complaint_id)
         except TextRefused as error:
             out.note(f"sambat-tui: {safe(error)}")
+            return EXIT_FAILED
+        except StoreFull as error:
+            out.warn("disk_full", error=safe(error, 300))
             return EXIT_FAILED
         for _, key in result.refused:
             out.warn("refused", ref=ref, reason=out.text(key))

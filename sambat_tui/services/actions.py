@@ -26,6 +26,7 @@ from sambat_tui.services.templates import CannedResponse, responses_for
 from sambat_tui.store import complaints, outbox, reference, timeline
 from sambat_tui.store.complaints import CachedComplaint
 from sambat_tui.store.db import Store
+from sambat_tui.store.db import StoreFull as StoreFull  # what a change on a full disk raises
 from sambat_tui.store.reference import RefEntity
 from sambat_tui.sync.optimistic import Op, changes_for
 

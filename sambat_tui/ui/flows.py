@@ -135,6 +135,20 @@ def refusal_text(key: str) -> str:
     return translator.t(key) if translator.has(key) else one_line(key, 80)
 
 
+def kept_for_retry() -> tuple[type[Exception], ...]:
+    """What an act started from a dialog may raise having done nothing: the dialog opens again, with what the
+    user wrote and why (a text the rules refuse, a full disk)."""
+    from sambat_tui.services.actions import StoreFull, TextRefused
+
+    return (TextRefused, StoreFull)
+
+
+def why_not_done(error: Exception) -> str:
+    from sambat_tui.services.actions import StoreFull
+
+    return t("notify.disk_full") if isinstance(error, StoreFull) else str(error)
+
+
 class Flows:
     def __init__(self, app: App[Any], ctx: Context, after: Callable[[], None]) -> None:
         self.app = app
@@ -152,6 +166,17 @@ class Flows:
             )
         self._after()
 
+    def saved(self, act: Callable[[], list[ActionResult]]) -> list[ActionResult] | None:
+        """``act``'s results; None when the cache could not be written (a full disk): that is said, and
+        nothing was queued."""
+        from sambat_tui.services.actions import StoreFull
+
+        try:
+            return act()
+        except StoreFull:
+            self.app.notify(t("notify.disk_full"), severity="error", timeout=30)
+            return None
+
     def _guard(self, targets: Sequence[Target]) -> bool:
         if not targets:
             self.app.notify(t("notify.no_row"), severity="warning")
@@ -167,7 +192,11 @@ class Flows:
     def take(self, targets: Sequence[Target], done: Callable[[], None]) -> None:
         if not self._guard(targets):
             return
-        self.report([self.ctx.session.actions.transition([x.id for x in targets], Action.TAKE)])
+        actions = self.ctx.session.actions
+        results = self.saved(lambda: [actions.transition([x.id for x in targets], Action.TAKE)])
+        if results is None:
+            return
+        self.report(results)
         done()
 
     def status(self, targets: Sequence[Target], done: Callable[[], None]) -> None:
@@ -186,7 +215,10 @@ class Flows:
             elif action is Action.ARCHIVE:
                 self._with_reason(targets, action, done)
             else:
-                self.report([service.transition([x.id for x in targets], action)])
+                results = self.saved(lambda: [service.transition([x.id for x in targets], action)])
+                if results is None:
+                    return
+                self.report(results)
                 done()
 
         from sambat_tui.ui.dialogs.status_picker import StatusPicker
@@ -217,12 +249,10 @@ class Flows:
         def reasoned(given: str | None) -> None:
             if given is None:
                 return
-            from sambat_tui.services.actions import TextRefused
-
             try:
                 results = act(given)
-            except TextRefused as refused:
-                self.ask_reason(title, prompt, act, done, given, str(refused))
+            except kept_for_retry() as refused:
+                self.ask_reason(title, prompt, act, done, given, why_not_done(refused))
                 return
             self.report(results)
             done()
@@ -237,7 +267,15 @@ class Flows:
     def note(self, targets: Sequence[Target], done: Callable[[], None]) -> None:
         self._compose(targets, done, public=False)
 
-    def _compose(self, targets: Sequence[Target], done: Callable[[], None], *, public: bool) -> None:
+    def _compose(
+        self,
+        targets: Sequence[Target],
+        done: Callable[[], None],
+        *,
+        public: bool,
+        body: str = "",
+        error: str | None = None,
+    ) -> None:
         if not self._guard(targets):
             return
         service = self.ctx.session.actions
@@ -268,25 +306,30 @@ class Flows:
         def composed(result: Composed | None) -> None:
             if result is None:
                 return
-            from sambat_tui.services.actions import TextRefused
-
             results: list[ActionResult] = []
-            try:
-                for target in targets:
+            for n, target in enumerate(targets):
+                try:
                     if public:
                         results.append(service.respond(target.id, result.body))
                     else:
                         results.append(service.note(target.id, result.body))
-            except TextRefused as refused:
-                # The text is checked before anything is queued: give it back to the user to fix.
-                open_dialog(result.body, str(refused))
-                return
+                except kept_for_retry() as refused:
+                    # Nothing of this one was queued: the text goes back to the user, for the complaints
+                    # not done yet (a bad text fails at the first; a full disk may come at any).
+                    if results:
+                        self.report(results)
+                    self._compose(
+                        targets[n:], done, public=public, body=result.body, error=why_not_done(refused)
+                    )
+                    return
             if result.then is not None:
-                results.append(service.transition([x.id for x in targets], result.then))
+                then = result.then
+                moved = self.saved(lambda: [service.transition([x.id for x in targets], then)])
+                results += moved or []
             self.report(results)
             done()
 
-        open_dialog()
+        open_dialog(body, error)
 
     def return_(self, targets: Sequence[Target], done: Callable[[], None]) -> None:
         if not self._guard(targets):

@@ -22,6 +22,7 @@ from sambat_tui.domain.query import QueryError as QueryError
 
 if TYPE_CHECKING:
     from sambat_tui.services.actions import ActionResult as ActionResult
+    from sambat_tui.services.actions import StoreFull as StoreFull
     from sambat_tui.services.complaints import ComplaintDetail as ComplaintDetail
     from sambat_tui.services.complaints import TimelineEntry as TimelineEntry
     from sambat_tui.services.identity import Identity as Identity
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 _LAZY: dict[str, str] = {
     "ActionResult": "sambat_tui.services.actions",
+    "StoreFull": "sambat_tui.services.actions",
     "CannedResponse": "sambat_tui.services.templates",
     "ComplaintDetail": "sambat_tui.services.complaints",
     "TimelineEntry": "sambat_tui.services.complaints",

@@ -20,7 +20,7 @@ from textual.app import App
 from sambat_tui.domain.model import Visibility
 from sambat_tui.domain.text_safety import one_line
 from sambat_tui.domain.transitions import Permission, has_permission, may_view_supervision, may_view_triage
-from sambat_tui.ui.flows import Context, Flows, Target, describe
+from sambat_tui.ui.flows import Context, Flows, Target, describe, kept_for_retry, why_not_done
 from sambat_tui.ui.i18n import t
 
 if TYPE_CHECKING:
@@ -181,12 +181,10 @@ class SupervisorFlows:
         def moved(result: Moved | None) -> None:
             if result is None:
                 return
-            from sambat_tui.services.actions import TextRefused
-
             try:
                 outcome = move_to(actions, ids, result.target, result.reason)
-            except TextRefused as refused:
-                open_dialog(result, str(refused))
+            except kept_for_retry() as refused:
+                open_dialog(result, why_not_done(refused))
                 return
             self.flows.report([outcome])
             done()
@@ -201,10 +199,11 @@ class SupervisorFlows:
             return
         place = guess.agency_label + (f" / {guess.desk_label}" if guess.desk_label else "")
         reason = t("triage.reason", target=one_line(place, 120), rule=one_line(guess.rule_id or "-", 60))
-        outcome = actions.move(
-            [item.complaint_id], to_agency=guess.agency_id, to_desk=guess.desk_id, reason=reason
-        )
-        self.flows.report([outcome])
+        ids, agency, desk = [item.complaint_id], guess.agency_id, guess.desk_id
+        results = self.flows.saved(lambda: [actions.move(ids, to_agency=agency, to_desk=desk, reason=reason)])
+        if results is None:
+            return
+        self.flows.report(results)
         done()
 
     def archive(self, targets: Sequence[Target], done: Callable[[], None]) -> None:
@@ -233,12 +232,10 @@ class SupervisorFlows:
         def picked(result: VisibilityPicked | None) -> None:
             if result is None:
                 return
-            from sambat_tui.services.actions import TextRefused
-
             try:
                 outcome = actions.set_visibility(ids, result.visibility, reason=result.reason)
-            except TextRefused as refused:
-                open_dialog(result, str(refused))
+            except kept_for_retry() as refused:
+                open_dialog(result, why_not_done(refused))
                 return
             self.flows.report([outcome])
             done()

@@ -23,7 +23,7 @@ from sambat_tui.domain.query import parse as parse_query
 from sambat_tui.domain.sla import SlaPolicy, SlaState, sla_state
 from sambat_tui.domain.text_safety import one_line
 from sambat_tui.domain.transitions import RuleViolation, allowed_actions, apply_action
-from sambat_tui.services.actions import ActionResult
+from sambat_tui.services.actions import ActionResult, StoreFull
 from sambat_tui.services.complaints import ComplaintDetail, TimelineEntry
 from sambat_tui.services.exports import INBOX_COLUMNS, Exported, export_rows, inbox_cells
 from sambat_tui.services.identity import Identity
@@ -479,6 +479,7 @@ class FakeActions:
             return f"refused.{exc.code}"
 
     def transition(self, ids: Sequence[str], action: Action, reason: str | None = None) -> ActionResult:
+        self._s.spend_room()  # one transaction for them all, as the service's
         queued: list[str] = []
         refused: list[tuple[str, str]] = []
         for complaint_id in ids:
@@ -507,6 +508,7 @@ class FakeActions:
         return ActionResult(tuple(queued), tuple(refused))
 
     def _update(self, complaint_id: str, body: str, public: bool) -> ActionResult:
+        self._s.spend_room()
         action = Action.RESPOND if public else None
         record = self._s.find(complaint_id)
         if action is not None:
@@ -595,6 +597,7 @@ class FakeOutbox:
             record.pending = max(0, record.pending - 1)
 
     def edit(self, mutation_id: str, body: str) -> None:
+        self._s.spend_room()
         index = self._index(mutation_id)
         entry = self._s.outbox_entries[index]
         if entry.op != "update":
@@ -668,6 +671,7 @@ class FakeSession:
         self.synced_elsewhere = False
         self.changed_elsewhere = False  # what cache_changed answers next (then False again)
         self.other_window_closed = False  # whether take_over finds the writer free
+        self.room: int | None = None  # changes the disk has room for (None: any number; 0: full)
         self.user_id = "operator.dpuprpkp" if role is Role.OPERATOR else f"{role.value}.dpuprpkp"
         self.pending_identity = Identity(
             user_id=self.user_id,
@@ -697,6 +701,14 @@ class FakeSession:
     def cache_changed(self) -> bool:
         changed, self.changed_elsewhere = self.changed_elsewhere, False
         return changed
+
+    def spend_room(self) -> None:
+        """One change written to the cache: ``StoreFull`` (nothing written) when the disk has no room."""
+        if self.room is None:
+            return
+        if self.room == 0:
+            raise StoreFull("the disk holding cache.sqlite3 is full: nothing of this change was written")
+        self.room -= 1
 
     def take_over(self) -> bool:
         if not (self.synced_elsewhere and self.other_window_closed):

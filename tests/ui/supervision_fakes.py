@@ -319,6 +319,7 @@ class FakeSupervisorActions(FakeActions):
         to_user: str | None = None,
         reason: str,
     ) -> ActionResult:
+        self._s.spend_room()
         queued, refused = [], []
         for complaint_id in dict.fromkeys(ids):
             record = self._s.find(complaint_id)
@@ -353,6 +354,7 @@ class FakeSupervisorActions(FakeActions):
         summary: str,
         payload: dict[str, Any],
     ) -> ActionResult:
+        self._s.spend_room()
         queued, refused = [], []
         for complaint_id in ids:
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from textual.widgets import DataTable, OptionList, Sparkline
+from textual.widgets import DataTable, Input, OptionList, Sparkline, Static
 
 from sambat_tui.domain.model import DispositionKind, Role, Status, Visibility
 from sambat_tui.services.inbox import Sort
@@ -329,6 +329,31 @@ async def test_triage_archive_and_visibility_ask_a_reason() -> None:
         first = supervision.triage()[0]
         assert session.find(first.complaint_id).visibility is Visibility.RAHASIA  # type: ignore[union-attr]
         assert r.session.outbox_entries[-1].op == "visibility"
+
+
+async def test_triage_on_a_full_disk_queues_nothing_and_keeps_the_reason() -> None:
+    session, supervision = _session(Role.COORDINATOR)
+    session.room = 0
+    async with running(session) as r:
+        await r.press("V")
+        screen = r.app.screen
+        assert isinstance(screen, TriageScreen)
+        rows = screen.query_one(DataTable).row_count
+        await r.press("1")  # dispose to the first guess
+        assert any("Disk penuh" in str(n.message) for n in r.app._notifications)
+        assert r.session.outbox_entries == [] and screen.query_one(DataTable).row_count == rows
+        await r.press("v", "down")
+        await r.type("Menyangkut anak")
+        await r.press("enter")
+        dialog = r.app.screen
+        assert isinstance(dialog, VisibilityDialog) and r.session.outbox_entries == []
+        assert "Disk penuh" in str(dialog.query_one("#error", Static).visual)
+        assert dialog.query_one("#reason", Input).value == "Menyangkut anak"
+        session.room = None
+        await r.press("enter")
+        assert [e.op for e in r.session.outbox_entries] == ["visibility"]
+        first = supervision.triage()[0]
+        assert session.find(first.complaint_id).visibility is Visibility.RAHASIA  # type: ignore[union-attr]
 
 
 async def test_triage_keys_are_dim_for_an_auditor() -> None:

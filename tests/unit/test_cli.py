@@ -348,3 +348,27 @@ def test_outbox_at_a_terminal_says_what_each_change_does_in_the_profile_s_langua
     profile_paths().config_file.write_text('lang = "en"\n')
     _, out, _ = _run(capsys, "outbox")
     assert "Waiting to send" in out.splitlines()[0] and "Take" in out.splitlines()[0]
+
+
+def test_a_change_on_a_full_disk_says_so_in_one_line_and_queues_nothing(
+    items: list[dict[str, Any]], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sambat_tui.services.session import Session
+    from sambat_tui.store import db
+
+    Session.open(profile_paths()).close()  # the first start's writes done: only the change is left to write
+    opened = db._open_writer
+
+    def on_a_full_disk(path: Path) -> tuple[Any, int]:
+        conn, lock = opened(path)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "database or disk is full"
+        return conn, lock
+
+    monkeypatch.setattr(db, "_open_writer", on_a_full_disk)
+    code, out, err = _run(capsys, "note", items[0]["public_ref"], "Sudah dicek di lapangan. " * 600)
+    assert code == 1 and out == ""
+    assert err.startswith("Disk penuh: perubahan ini tidak tersimpan") and len(err.splitlines()) == 1
+    monkeypatch.setattr(db, "_open_writer", opened)  # room again
+    assert _run(capsys, "outbox", "--plain")[1].startswith("Kotak keluar kosong")
+    assert _run(capsys, "note", items[0]["public_ref"], "Sudah dicek di lapangan.")[0] == 0

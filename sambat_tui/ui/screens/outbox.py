@@ -152,13 +152,21 @@ class OutboxScreen(Screen[None]):
         if callable(refresh):
             refresh()
 
-    def _attempt(self, act: Callable[[], None], done_message: str) -> bool:
-        """Run one outbox act; a refusal (being sent, gone, a bad text) is shown, not raised."""
-        from sambat_tui.services.actions import TextRefused
+    def _attempt(
+        self, act: Callable[[], None], done_message: str, on_full: Callable[[], None] | None = None
+    ) -> bool:
+        """Run one outbox act; a refusal (being sent, gone, a bad text, a full disk) is shown, not raised.
+        ``on_full``: what to do when the disk was full (nothing was written), e.g. give a text back."""
+        from sambat_tui.services.actions import StoreFull, TextRefused
         from sambat_tui.services.outbox import OutboxActionRefused
 
         try:
             act()
+        except StoreFull:
+            self.notify(t("notify.disk_full"), severity="error", timeout=30)
+            if on_full is not None:
+                on_full()
+            return False
         except (OutboxActionRefused, TextRefused, KeyError) as refused:
             self.notify(one_line(str(refused).strip("'"), 200), severity="warning")
             self._changed()
@@ -185,17 +193,22 @@ class OutboxScreen(Screen[None]):
             self._attempt(
                 partial(self.ctx.session.outbox.edit, entry.mutation_id, result.body),
                 t("notify.retry_queued"),
+                on_full=partial(open_dialog, result.body, t("notify.disk_full")),  # the text given back
             )
 
-        dialog = ComposeDialog(
-            public=False,
-            target=one_line(entry.public_ref, 40),
-            public_ref=entry.public_ref,
-            # The whole text as queued (the outbox line shows it cut), not a copy found again elsewhere.
-            body=entry.details.get("text", ""),
-            title=t("outbox.edit_title", ref=one_line(entry.public_ref, 40)),
-        )
-        self.app.push_screen(dialog, edited)
+        def open_dialog(body: str, error: str | None = None) -> None:
+            dialog = ComposeDialog(
+                public=False,
+                target=one_line(entry.public_ref, 40),
+                public_ref=entry.public_ref,
+                body=body,
+                title=t("outbox.edit_title", ref=one_line(entry.public_ref, 40)),
+                error=error,
+            )
+            self.app.push_screen(dialog, edited)
+
+        # The whole text as queued (the outbox line shows it cut), not a copy found again elsewhere.
+        open_dialog(entry.details.get("text", ""))
 
     def action_discard(self) -> None:
         entry = self.selected
