@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -128,10 +129,40 @@ def install_problem_handlers(app: FastAPI) -> None:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(ProblemCode.INTERNAL_ERROR, "Kesalahan tak terduga / unexpected error")
 
+    async def on_database_error(request: Request, exc: Exception) -> Response:
+        if getattr(exc, "sqlite_errorcode", None) != SQLITE_FULL:
+            return await on_crash(request, exc)
+        log.error("the disk holding the database is full: %s %s refused", request.method, request.url.path)
+        return storage_full_response(request.url.path)
+
     app.add_exception_handler(ApiProblem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(sqlite3.OperationalError, on_database_error)
     app.add_exception_handler(Exception, on_crash)
+
+
+SQLITE_FULL = 13
+STORAGE_RETRY_SECONDS = 60
+"""What a 503 ``storage_full`` tells a client to wait: an operator has to free space first."""
+
+
+def storage_full_response(path: str) -> Response:
+    """503: the write was rolled back whole; the client sends it again later (Retry-After)."""
+    text = (
+        "Penyimpanan server penuh; tidak ada yang tersimpan, coba lagi nanti / "
+        "the server's storage is full; nothing was saved, try again later"
+    )
+    headers = {"Retry-After": str(STORAGE_RETRY_SECONDS)}
+    if path.startswith("/open311/"):
+        # Here, not at the top: the Open311 package imports the context, which imports this module.
+        from sambat_tui.central.open311.documents import Format
+        from sambat_tui.central.open311.errors import Open311Error, error_response
+
+        error = Open311Error(503, text, headers=headers)
+        error.format = Format.JSON if path.rsplit("/", 1)[-1].lower().endswith(".json") else Format.XML
+        return error_response(error)
+    return problem_response(ProblemCode.STORAGE_FULL, text, headers=headers)
 
 
 _PROBLEM_REF = "#/components/schemas/Problem"

@@ -26,6 +26,7 @@ class ProblemCode(StrEnum):
     PRECONDITION_REQUIRED = "precondition_required"
     RATE_LIMITED = "rate_limited"
     INTERNAL_ERROR = "internal_error"
+    STORAGE_FULL = "storage_full"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ PROBLEM_KINDS: dict[ProblemCode, ProblemKind] = {
     ),
     ProblemCode.RATE_LIMITED: ProblemKind(429, "Terlalu banyak permintaan", "Too many requests"),
     ProblemCode.INTERNAL_ERROR: ProblemKind(500, "Kesalahan pada server", "Internal server error"),
+    ProblemCode.STORAGE_FULL: ProblemKind(503, "Penyimpanan server penuh", "Server storage full"),
 }
 
 

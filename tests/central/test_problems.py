@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 
+from sambat_tui.central.open311.keys import issue_key
+from tests.central.open311_support import BASE, assert_json_errors
 from tests.central.support import Api, assert_problem
 
 
@@ -55,3 +60,47 @@ def test_server_errors_are_problems_too(api: Api, monkeypatch: object) -> None:
     monkeypatch.setattr("sambat_tui.central.routes.directory.json_response", explode)
     body = assert_problem(api.get("/v1/agencies", "coordinator"), 500, "internal_error")
     assert "disk on fire" not in body["detail"]
+
+
+@contextmanager
+def _full_disk(api: Api) -> Iterator[None]:
+    """SQLite's own "database or disk is full" on the server's writer (PRAGMA max_page_count)."""
+    writer = api.context.storage._writer
+    pages = writer.execute("PRAGMA page_count").fetchone()[0]
+    writer.execute(f"PRAGMA max_page_count = {pages}")
+    try:
+        yield
+    finally:
+        writer.execute("PRAGMA max_page_count = 1073741823")
+
+
+LONG = "Air meluap ke jalan setiap hujan deras, got tersumbat sampah dan lumpur. " * 60
+
+
+def test_a_full_disk_is_a_503_storage_full_that_wrote_nothing_and_asks_to_come_back(api: Api) -> None:
+    complaint_id = str(uuid.uuid4())
+    body = {"channel": "web", "title": "Banjir", "description": LONG, "category_code": "DRAINASE"}
+    put = partial(
+        api.client.put, f"/v1/complaints/{complaint_id}", json=body, headers=api.headers("coordinator")
+    )
+    with _full_disk(api):
+        refused = put()
+        problem = assert_problem(refused, 503, "storage_full")
+        assert refused.headers["retry-after"] == "60" and "nothing was saved" in problem["detail"]
+        assert_problem(api.get(f"/v1/complaints/{complaint_id}", "coordinator"), 404, "not_found")
+    assert put().status_code == 201  # the same request, once there is room
+
+
+def test_an_open311_post_on_a_full_disk_answers_in_georeport_form(api: Api) -> None:
+    key = issue_key(api.context.storage, "lapor-malang", api.clock())
+    fields = {
+        "api_key": key,
+        "service_code": "SAMPAH",
+        "lat": "-7.95",
+        "long": "112.64",
+        "description": LONG[:3900],
+    }
+    with _full_disk(api):
+        refused = api.client.post(f"{BASE}/requests.json", data=fields)
+        [description] = assert_json_errors(refused, 503)
+        assert "penuh" in description and refused.headers["retry-after"] == "60"
