@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from itertools import pairwise
 
 from textual.widgets import Input
 
 from sambat_tui.domain.model import Action, Role, Status
+from sambat_tui.domain.transitions import allowed_actions
 from sambat_tui.services.inbox import Sort
 from sambat_tui.ui.i18n import t
+from sambat_tui.ui.widgets.key_bar import KeyBar
 from sambat_tui.ui.widgets.status_bar import StatusBar
 from sambat_tui.ui.widgets.tabs_bar import TabsBar
 from tests.ui.fakes import FakeSession, make_records
@@ -389,3 +392,33 @@ async def test_the_duplicates_key_is_hidden_for_an_operator() -> None:
         await r.press("u")
         assert r.app.screen is r.inbox  # nothing opens, no "not for your role" notice either
         assert not list(r.app._notifications)
+
+
+async def test_a_move_rereads_the_key_states_only_when_the_rows_status_changes() -> None:
+    session = _working()
+    async with running(session) as r:
+        bar = r.inbox.query_one(KeyBar)
+        reads: list[str] = []
+        wanted = KeyBar._wanted
+
+        def counted(screen: object) -> list[tuple[str, str, bool]]:
+            reads.append(r.cursor_ref() or "")
+            return wanted(screen)  # type: ignore[arg-type]
+
+        bar._wanted = counted  # type: ignore[method-assign,assignment]
+        statuses = [row.status for row in r.inbox.listing.window.rows[:6]]  # type: ignore[union-attr]
+        assert set(statuses) == {Status.ASSIGNED}, statuses  # "Baru", every new one assigned
+        await r.press("j", "j", "j")
+        assert reads == []  # the same status: the bar shows the right states already
+        await r.press("5")  # "Semua"
+        reads.clear()
+        rows = r.inbox.listing.window.rows  # type: ignore[union-attr]
+        changes = sum(a.status != b.status for a, b in pairwise(rows[:9]))
+        assert changes, [row.status for row in rows[:9]]
+        await r.press(*["j"] * 8)
+        assert len(reads) == changes
+        enabled = {description: on for _, description, on in bar.shown()}
+        row = r.inbox.listing.current
+        assert row is not None
+        may_take = Action.TAKE in allowed_actions(row.status, frozenset({Role.OPERATOR}))
+        assert enabled["key.take"] is may_take  # right for the row the cursor is on
