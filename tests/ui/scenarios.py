@@ -192,6 +192,10 @@ def build(scenario: Scenario) -> tuple[SambatApp, FakeSession]:
     return SambatApp(open_session, options, now=lambda: NOW), session
 
 
+def _disk_full(session: FakeSession) -> None:
+    session.room = 0  # no change can be written to the cache
+
+
 def _synced_elsewhere(session: FakeSession) -> None:
     session.synced_elsewhere = True  # another window holds the cache and syncs it
 
@@ -267,6 +271,13 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     replace(_BASE, name="compose_respond", title="Menulis tanggapan publik", press=("r",)),
     replace(_BASE, name="compose_note", title="Menulis catatan internal", press=("j", "j", "c")),
+    replace(
+        _BASE,
+        name="compose_disk_full",
+        title="Disk penuh: catatan kembali ke dialognya",
+        setup=_disk_full,
+        press=("j", "j", "c", *"cek", "space", *"lokasi", "ctrl+s"),
+    ),
     replace(_BASE, name="status_picker", title="Pilih status (hanya yang boleh)", press=("s",)),
     replace(_BASE, name="return_dialog", title="Kembalikan: alasan wajib", press=("b", "enter")),
     replace(

@@ -57,10 +57,11 @@ async def test_a_note_on_a_full_disk_comes_back_in_its_dialog_with_the_text() ->
         assert FULL in _error(r)
         assert r.app.screen.query_one("#body").text == "cek lokasi besok pagi"  # type: ignore[attr-defined]
         assert not session.outbox_entries
+        await r.type(" juga")  # the cursor waits where the text ends
         session.room = None
         await r.press("ctrl+s")
         assert not isinstance(r.app.screen, ComposeDialog)
-        assert [e.details.get("text") for e in session.outbox_entries] == ["cek lokasi besok pagi"]
+        assert [e.details.get("text") for e in session.outbox_entries] == ["cek lokasi besok pagi juga"]
 
 
 async def test_a_bulk_note_that_fills_the_disk_half_way_asks_again_only_for_the_rest() -> None:

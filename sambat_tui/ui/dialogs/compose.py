@@ -86,7 +86,9 @@ class ComposeDialog(SendOrCancel[Composed]):
             yield send_cancel_row()
 
     def on_mount(self) -> None:
-        self.query_one("#body", TextArea).focus()
+        area = self.query_one("#body", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)  # a text given back (to fix, to send again): go on where it ends
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
