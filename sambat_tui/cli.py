@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import os
 import sys
@@ -103,6 +104,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "disk_full": (
         "Disk penuh: perubahan ini tidak tersimpan. Kosongkan ruang disk, lalu coba lagi. ({error})",
         "The disk is full: this change was not saved. Free some disk space, then try again. ({error})",
+    ),
+    "disk_full.file": (
+        "Disk penuh: berkas tidak bisa ditulis ({error}). Kosongkan ruang disk, lalu coba lagi.",
+        "The disk is full: the file could not be written ({error}). Free some disk space, then try again.",
     ),
     "outbox.empty": (
         "Kotak keluar kosong: semua sudah terkirim.",
@@ -811,6 +816,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`sambat-tui list --plain | head`): silence the interpreter's final flush.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as error:
+        if error.errno != errno.ENOSPC:
+            raise
+        # An export, a profile or a token written to a full disk: one line, as a full cache says it.
+        sys.stderr.write(Out().text("disk_full.file", error=safe(error, 300)) + "\n")
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

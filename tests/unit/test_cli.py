@@ -372,3 +372,12 @@ def test_a_change_on_a_full_disk_says_so_in_one_line_and_queues_nothing(
     monkeypatch.setattr(db, "_open_writer", opened)  # room again
     assert _run(capsys, "outbox", "--plain")[1].startswith("Kotak keluar kosong")
     assert _run(capsys, "note", items[0]["public_ref"], "Sudah dicek di lapangan.")[0] == 0
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_an_export_to_a_full_disk_says_so_in_one_line(
+    items: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(capsys, "export", "--csv", "-o", "/dev/full")  # every write: ENOSPC
+    assert code == 1 and out == ""
+    assert err.startswith("Disk penuh: berkas tidak bisa ditulis") and len(err.splitlines()) == 1
