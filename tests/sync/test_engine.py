@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -372,13 +373,18 @@ def test_a_discarded_change_leaves_the_row_at_the_next_sync(
     check_sync_invariants(central_server, session.store, USER, [])
 
 
-def test_a_full_disk_stops_the_sync_with_nothing_lost_and_the_next_run_finishes(
-    central_server: CentralServer, session: Session
-) -> None:
+def _one_take_queued(central_server: CentralServer, session: Session) -> tuple[dict[str, Any], list[Any]]:
+    """A complaint of the user's, synced, with a take of it queued; and the queued mutations."""
     mine = central_server.intake()
     _synced(session)
     assert session.actions.transition([mine["id"]], Action.TAKE).queued
-    expected = queued_mutations(session.store)
+    return mine, queued_mutations(session.store)
+
+
+def test_a_full_disk_stops_the_sync_with_nothing_lost_and_the_next_run_finishes(
+    central_server: CentralServer, session: Session
+) -> None:
+    mine, expected = _one_take_queued(central_server, session)
     long = "Air meluap ke jalan setiap hujan deras, got tersumbat sampah dan lumpur. " * 50  # ~3.7 KB
     new = [central_server.intake(description=long) for _ in range(8)]
     with session.store.read() as conn:
@@ -400,10 +406,7 @@ def test_a_full_disk_stops_the_sync_with_nothing_lost_and_the_next_run_finishes(
 def test_a_change_left_sending_by_an_earlier_run_is_sent_again_once_and_settles(
     central_server: CentralServer, session: Session
 ) -> None:
-    mine = central_server.intake()
-    _synced(session)
-    assert session.actions.transition([mine["id"]], Action.TAKE).queued
-    expected = queued_mutations(session.store)
+    _, expected = _one_take_queued(central_server, session)
     [entry] = session.outbox.entries()
     # What a run leaves when the server took the change but the disk was full when the answer came.
     with session.store.transaction() as conn:

@@ -719,3 +719,12 @@ class FakeSession:
 
     def close(self) -> None:
         self.closed = True
+
+
+def assigned_session(n: int = 120) -> FakeSession:
+    """A session whose new complaints are all assigned: take is allowed on every row of "Baru"."""
+    session = FakeSession(make_records(n))
+    for record in session.records:
+        if record.status is Status.RECEIVED:
+            record.status = Status.ASSIGNED
+    return session

@@ -9,18 +9,14 @@ from sambat_tui.domain.model import Status
 from sambat_tui.ui.dialogs.compose import ComposeDialog
 from sambat_tui.ui.dialogs.reason import ReasonDialog
 from sambat_tui.ui.screens.outbox import OutboxScreen
-from tests.ui.fakes import FakeSession, make_records
+from tests.ui.fakes import FakeSession, assigned_session
 from tests.ui.harness import Running, running
 
 FULL = "Disk penuh"
 
 
 def _assigned() -> FakeSession:
-    session = FakeSession(make_records(40))
-    for record in session.records:
-        if record.status is Status.RECEIVED:
-            record.status = Status.ASSIGNED
-    return session
+    return assigned_session(40)
 
 
 def _said(r: Running, words: str) -> bool:

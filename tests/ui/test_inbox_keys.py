@@ -15,17 +15,12 @@ from sambat_tui.ui.i18n import t
 from sambat_tui.ui.widgets.key_bar import KeyBar
 from sambat_tui.ui.widgets.status_bar import StatusBar
 from sambat_tui.ui.widgets.tabs_bar import TabsBar
-from tests.ui.fakes import FakeSession, make_records
+from tests.ui.fakes import FakeSession, assigned_session, make_records
 from tests.ui.harness import running
 
 
 def _working() -> FakeSession:
-    """A session whose new complaints are all assigned, so that take is allowed on every row of "Baru"."""
-    session = FakeSession(make_records(120))
-    for record in session.records:
-        if record.status is Status.RECEIVED:
-            record.status = Status.ASSIGNED
-    return session
+    return assigned_session(120)
 
 
 def _refs(
