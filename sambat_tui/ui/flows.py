@@ -275,7 +275,11 @@ class Flows:
         public: bool,
         body: str = "",
         error: str | None = None,
+        then: Action | None = None,
+        noted: Sequence[Target] = (),
     ) -> None:
+        """``body``, ``error``, ``then``: the dialog as it was, given back; ``noted``: the complaints whose
+        text was queued already (a full disk came half way): the status change is theirs too."""
         if not self._guard(targets):
             return
         service = self.ctx.session.actions
@@ -300,6 +304,7 @@ class Flows:
                 next_actions=next_actions,
                 body=body,
                 error=error,
+                then=then,
             )
             self.app.push_screen(dialog, composed)
 
@@ -319,13 +324,18 @@ class Flows:
                     if results:
                         self.report(results)
                     self._compose(
-                        targets[n:], done, public=public, body=result.body, error=why_not_done(refused)
+                        targets[n:],
+                        done,
+                        public=public,
+                        body=result.body,
+                        error=why_not_done(refused),
+                        then=result.then,
+                        noted=[*noted, *targets[:n]],
                     )
                     return
             if result.then is not None:
-                then = result.then
-                moved = self.saved(lambda: [service.transition([x.id for x in targets], then)])
-                results += moved or []
+                action, ids = result.then, [x.id for x in [*noted, *targets]]
+                results += self.saved(lambda: [service.transition(ids, action)]) or []
             self.report(results)
             done()
 

@@ -3,9 +3,9 @@ given back in its dialog, to send once there is room."""
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from textual.widgets import Select, Static
 
-from sambat_tui.domain.model import Status
+from sambat_tui.domain.model import Action, Status
 from sambat_tui.ui.dialogs.compose import ComposeDialog
 from sambat_tui.ui.dialogs.reason import ReasonDialog
 from sambat_tui.ui.screens.outbox import OutboxScreen
@@ -70,14 +70,19 @@ async def test_a_bulk_note_that_fills_the_disk_half_way_asks_again_only_for_the_
         await r.press("space")
         await r.press("c")
         await r.type("dicek tim")
+        r.app.screen.query_one("#then", Select).value = Action.HOLD.value
         await r.press("ctrl+s")
         assert isinstance(r.app.screen, ComposeDialog) and FULL in _error(r)
         [done] = [e.public_ref for e in session.outbox_entries]
         assert done in (first, second)
+        assert r.app.screen.query_one("#then", Select).value == Action.HOLD.value  # as it was chosen
         session.room = None
         await r.press("ctrl+s")
         assert not isinstance(r.app.screen, ComposeDialog)
-        assert sorted(e.public_ref for e in session.outbox_entries) == sorted([first, second])  # each once
+        notes = sorted(e.public_ref for e in session.outbox_entries if e.op == "update")
+        assert notes == sorted([first, second])  # each once
+        held = [session.find(ref) for ref in (first, second)]
+        assert all(x is not None and x.status is Status.ON_HOLD for x in held)  # both, not only the second
 
 
 async def test_a_return_on_a_full_disk_keeps_its_reason() -> None:

@@ -44,6 +44,7 @@ class ComposeDialog(SendOrCancel[Composed]):
         body: str = "",
         title: str | None = None,
         error: str | None = None,
+        then: Action | None = None,
     ) -> None:
         super().__init__(classes="dialog")
         self.public = public
@@ -54,6 +55,7 @@ class ComposeDialog(SendOrCancel[Composed]):
         self._body = body
         self._title = title
         self._error = error
+        self._then = then if then in next_actions else None
 
     def compose(self) -> ComposeResult:
         title = self._title or t(
@@ -81,7 +83,8 @@ class ComposeDialog(SendOrCancel[Composed]):
             if not self.public and self._next_actions:
                 options = [(t("compose.status_keep"), "")] + [(label(a), a.value) for a in self._next_actions]
                 yield Static(Text(t("compose.status_after")), classes="dialog-label")
-                yield Select(options, value="", allow_blank=False, id="then")
+                chosen = self._then.value if self._then is not None else ""
+                yield Select(options, value=chosen, allow_blank=False, id="then")
             yield Static(Text(self._error or ""), id="error", classes="dialog-error")
             yield send_cancel_row()
 
