@@ -417,3 +417,18 @@ async def test_a_move_rereads_the_key_states_only_when_the_rows_status_changes()
         assert row is not None
         may_take = Action.TAKE in allowed_actions(row.status, frozenset({Role.OPERATOR}))
         assert enabled["key.take"] is may_take  # right for the row the cursor is on
+
+
+async def test_under_a_dialog_the_key_bar_dims_every_key_and_comes_back_after() -> None:
+    async with running(_working()) as r:
+        bar = r.inbox.query_one(KeyBar)
+
+        def styles() -> set[object]:
+            return {segment.style for segment in bar.render_line(0) if segment.text.strip()}
+
+        before = styles()
+        assert len(before) > 1  # keys, labels and a dimmed key or two
+        await r.press("c")
+        assert bar.covered and len(styles()) == 1  # none works under the dialog: all drawn dimmed
+        await r.press("escape")
+        assert not bar.covered and styles() == before

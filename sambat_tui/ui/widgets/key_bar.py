@@ -10,6 +10,9 @@ frame: one more frame on the wire at the end of every search, ~30 ms after the f
 
 A bar too narrow for every key shows whole labels only, in order, and always the help key (``?``, which
 lists them all): at 80 columns the help and quit keys were cut off the end of the line.
+
+Under a dialog (another screen on top of the bar's) every key is drawn dimmed: none of them works there, and
+the dialog says its own keys.
 """
 
 from __future__ import annotations
@@ -55,14 +58,27 @@ class KeyBar(Widget):
         self._placed: tuple[Placed, ...] = ()  # what fits the width, in order
         self._placed_for: tuple[int, str] = (-1, "")  # (width, language) the placing was made for
         self._styles: tuple[Style, Style, Style, Style] | None = None  # (bar, key, disabled, blank)
+        self._covered = False  # drawn for a dialog on top: every key dimmed
 
     def on_mount(self) -> None:
         # At once, not as a message: the bar changes in the frame of the key that changed it.
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed, immediate=True)
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
         self._bindings_changed(self.screen)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
+        self.app.screen_change_signal.unsubscribe(self)
+
+    @property
+    def covered(self) -> bool:
+        """Whether another screen (a dialog) is on top of this bar's: then none of its keys works."""
+        return self.is_attached and self.app.screen is not self.screen
+
+    def _screen_changed(self, _screen: Screen[object]) -> None:
+        if self._covered != self.covered:
+            self._covered = not self._covered
+            self.refresh()
 
     def shown(self) -> list[tuple[str, str, bool]]:
         """(key as displayed, i18n key of the description, enabled) for each key the bar shows."""
@@ -153,7 +169,7 @@ class KeyBar(Widget):
         gap = Segment(" " * GAP, blank)
         for placed in self._place():
             label = " " + t(placed.description)
-            if self._enabled[(placed.key, placed.description)]:
+            if self._enabled[(placed.key, placed.description)] and not self._covered:
                 segments += [Segment(placed.key, key_style), Segment(label, bar), gap]
             else:
                 segments += [Segment(placed.key + label, disabled), gap]
