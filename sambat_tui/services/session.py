@@ -19,6 +19,7 @@ which syncs.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -33,7 +34,7 @@ from sambat_tui.services.identity import Identity
 from sambat_tui.services.inbox import InboxService
 from sambat_tui.services.profiles import Profile
 from sambat_tui.store import outbox, reference, sync_state
-from sambat_tui.store.db import Store, StoreLocked
+from sambat_tui.store.db import Store, StoreFull, StoreLocked
 
 if TYPE_CHECKING:
     from sambat_tui.services.actions import ActionService
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["Identity", "Session", "SyncedElsewhere", "utc_now"]
 
 _T = TypeVar("_T")
+_log = logging.getLogger(__name__)
 
 SYNCED_ELSEWHERE = (
     "this window is read-only and another process (an app window or `sambat-tui sync`) holds the cache: "
@@ -236,11 +238,16 @@ class Session:
         session that had the writer all along. ``store.db.StoreError`` when the writer cannot be opened."""
         if not self.synced_elsewhere or not self.store.take_writer():
             return False
-        _repair(self.store)
         with self._making:
             made = self._made.get("sync")
             if isinstance(made, SyncedElsewhere):
                 self._made["sync"] = made.service
+        try:
+            _repair(self.store)
+        except StoreFull:
+            # The writer is this session's all the same: the repairs are made at the next start, and until
+            # there is room its syncs say the disk is full.
+            _log.warning("the start-up repairs after taking over %s wait: its disk is full", self.store.path)
         return True
 
     def _user_id(self) -> str | None:

@@ -14,7 +14,7 @@ from sambat_tui.domain.model import Action
 from sambat_tui.services.inbox import Sort
 from sambat_tui.services.profiles import Profile
 from sambat_tui.services.session import Session
-from sambat_tui.store.db import StoreLocked, StoreReadOnly
+from sambat_tui.store.db import StoreFull, StoreLocked, StoreReadOnly
 from tests.support.cache import CREATED, started_profile, wire_complaint
 from tests.support.other_writer import OtherWriter
 
@@ -122,3 +122,19 @@ def test_after_the_other_process_dies_mid_send_it_puts_the_change_back_to_pendin
 def _states(session: Session) -> list[str]:
     with session.store.read() as conn:
         return [row[0] for row in conn.execute("SELECT state FROM outbox")]
+
+
+def test_a_full_disk_at_the_take_over_still_leaves_the_session_syncing(
+    profile: Profile, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sambat_tui.services import session as session_module
+
+    def full(store: object) -> None:
+        raise StoreFull("the disk holding cache.sqlite3 is full: nothing of this change was written")
+
+    with OtherWriter(profile.cache_path) as other, Session.open(profile, read_only=True) as session:
+        other.close()
+        monkeypatch.setattr(session_module, "_repair", full)
+        assert session.take_over() is True
+        assert not session.synced_elsewhere and "another process" not in (session.sync.run_once().error or "")
+        assert "disk is full" in caplog.text
