@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from sambat_tui.domain.model import Action, DispositionKind
+from sambat_tui.domain.model import Action, DispositionKind, Status
 from sambat_tui.services.login import sign_in
 from sambat_tui.services.profiles import profile_paths
 from sambat_tui.services.session import Session
@@ -167,7 +167,11 @@ class OfflineOnline(RuleBasedStateMachine):
             return
         complaint_id = cached[pick % len(cached)]
         offered = sorted(a.value for a in session.actions.allowed(complaint_id) if a.value in ACTS)
-        acts = [*offered, "note", *(["to_field"] if person.startswith("supervisor") else [])]
+        with session.store.read() as conn:
+            row = complaints.get(conn, complaint_id)
+        # The app offers a reassignment on an open complaint only (flows.key_state dims it on a closed one).
+        reassignable = row is not None and Status(row.data["status"]).is_open
+        acts = [*offered, "note", *(["to_field"] if person.startswith("supervisor") and reassignable else [])]
         act = acts[choice % len(acts)]
         actions = session.actions
         label = self._label(act)
