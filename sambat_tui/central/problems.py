@@ -153,16 +153,22 @@ def storage_full_response(path: str) -> Response:
         "Penyimpanan server penuh; tidak ada yang tersimpan, coba lagi nanti / "
         "the server's storage is full; nothing was saved, try again later"
     )
-    headers = {"Retry-After": str(STORAGE_RETRY_SECONDS)}
+    return come_back_later(path, ProblemCode.STORAGE_FULL, text, str(STORAGE_RETRY_SECONDS))
+
+
+def come_back_later(path: str, code: ProblemCode, text: str, retry_after: str) -> Response:
+    """A refusal with ``Retry-After``, in the form of the path's API: the GeoReport error list under
+    ``/open311/`` (JSON or XML as the path asks), problem+json elsewhere."""
+    headers = {"Retry-After": retry_after}
     if path.startswith("/open311/"):
         # Here, not at the top: the Open311 package imports the context, which imports this module.
         from sambat_tui.central.open311.documents import Format
         from sambat_tui.central.open311.errors import Open311Error, error_response
 
-        error = Open311Error(503, text, headers=headers)
+        error = Open311Error(PROBLEM_KINDS[code].status, text, headers=headers)
         error.format = Format.JSON if path.rsplit("/", 1)[-1].lower().endswith(".json") else Format.XML
         return error_response(error)
-    return problem_response(ProblemCode.STORAGE_FULL, text, headers=headers)
+    return problem_response(code, text, headers=headers)
 
 
 _PROBLEM_REF = "#/components/schemas/Problem"

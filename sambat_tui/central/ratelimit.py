@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl
 
 from starlette.responses import Response
 
-from sambat_tui.central.problems import problem_response
+from sambat_tui.central.problems import come_back_later
 from sambat_tui.contract import ProblemCode
 
 DEFAULT_PER_MINUTE = 600
@@ -215,16 +215,7 @@ def _refusal(scope: Scope, seconds: float) -> Response:
         f"Terlalu banyak permintaan; coba lagi dalam {retry_after} detik / "
         f"too many requests; try again in {retry_after} s"
     )
-    path: str = scope.get("path", "")
-    if path.startswith(OPEN311_PREFIX):
-        # Here, not at the top: the Open311 package imports the context, which imports this module.
-        from sambat_tui.central.open311.documents import Format
-        from sambat_tui.central.open311.errors import Open311Error, error_response
-
-        error = Open311Error(429, text, headers={"Retry-After": retry_after})
-        error.format = Format.JSON if path.rsplit("/", 1)[-1].lower().endswith(".json") else Format.XML
-        return error_response(error)
-    return problem_response(ProblemCode.RATE_LIMITED, text, headers={"Retry-After": retry_after})
+    return come_back_later(scope.get("path", ""), ProblemCode.RATE_LIMITED, text, retry_after)
 
 
 class RateLimitMiddleware:

@@ -143,6 +143,11 @@ def kept_for_retry() -> tuple[type[Exception], ...]:
     return (TextRefused, StoreFull)
 
 
+def tell_disk_full(app: App[Any]) -> None:
+    """Nothing was written: the cache's disk is full (said longer than a notice: the user must act)."""
+    app.notify(t("notify.disk_full"), severity="error", timeout=30)
+
+
 def why_not_done(error: Exception) -> str:
     from sambat_tui.services.actions import StoreFull
 
@@ -174,7 +179,7 @@ class Flows:
         try:
             return act()
         except StoreFull:
-            self.app.notify(t("notify.disk_full"), severity="error", timeout=30)
+            tell_disk_full(self.app)
             return None
 
     def _guard(self, targets: Sequence[Target]) -> bool:

@@ -21,7 +21,7 @@ from sambat_tui.domain.text_safety import one_line
 from sambat_tui.ui import fmt
 from sambat_tui.ui.dialogs.compose import Composed, ComposeDialog
 from sambat_tui.ui.dialogs.confirm import ConfirmDialog
-from sambat_tui.ui.flows import Context
+from sambat_tui.ui.flows import Context, tell_disk_full
 from sambat_tui.ui.i18n import t
 from sambat_tui.ui.keys import MUTATING_ACTIONS, Scope, bindings
 from sambat_tui.ui.messages import DataChanged
@@ -163,7 +163,7 @@ class OutboxScreen(Screen[None]):
         try:
             act()
         except StoreFull:
-            self.notify(t("notify.disk_full"), severity="error", timeout=30)
+            tell_disk_full(self.app)
             if on_full is not None:
                 on_full()
             return False
