@@ -28,7 +28,7 @@ _HOURLY: tuple[float, ...] = (
     1.4, 1.5, 1.6, 1.5, 1.3, 1.1, 1.0, 1.1, 1.1, 0.9, 0.6, 0.3,
 )  # fmt: skip
 _DAY_OFF_FACTOR = 0.45
-_JAKARTA_OFFSET = timedelta(hours=7)
+_JAKARTA_OFFSET = JAKARTA.utcoffset(None)
 _JAKARTA_SECONDS = 7 * 3600
 _DAY_SECONDS = 86_400
 _EPOCH_DAY = date(1970, 1, 1)
@@ -84,25 +84,20 @@ class IntakeTimes:
 
 
 def jakarta_day(moment: datetime) -> date:
-    """``calendar.jakarta_date`` by arithmetic: Asia/Jakarta has kept UTC+7 since 1964, without DST
-    (``OfficeClock`` checks it for the days it spans)."""
+    """``calendar.jakarta_date`` by arithmetic: ``calendar.JAKARTA`` is UTC+7 (WIB), without DST."""
     return ((moment if moment.tzinfo is UTC else moment.astimezone(UTC)) + _JAKARTA_OFFSET).date()
 
 
 class OfficeClock:
     """Office minutes of working days between two dates, for laying out desk acts.
 
-    Jakarta keeps UTC+7 all year (checked when the clock is made), so local time is plain arithmetic on Unix
+    Jakarta keeps UTC+7 all year (``calendar.JAKARTA``), so local time is plain arithmetic on Unix
     seconds, which is what makes the clock cheap enough to ask a few million times.
     """
 
     def __init__(self, calendar: WorkingCalendar, first: date, last: date) -> None:
         if last < first:
             raise ValueError(f"the clock's last day {last} is before its first day {first}")
-        for day in (first, last):
-            offset = datetime.combine(day, _OFFICE_START, tzinfo=JAKARTA).utcoffset()
-            if offset != _JAKARTA_OFFSET:
-                raise ValueError(f"Asia/Jakarta is not UTC+7 on {day} (got {offset})")
         self._first = (first - _EPOCH_DAY).days
         self._days = (last - first).days + 1
         self._starts: list[int] = []
