@@ -19,10 +19,10 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from sambat_tui.domain.package_data import DataFileError, package_text
 
@@ -36,8 +36,7 @@ class HolidayKind(StrEnum):
     CUTI_BERSAMA = "cuti_bersama"
 
 
-@dataclass(frozen=True, slots=True)
-class Holiday:
+class Holiday(NamedTuple):
     day: date
     name: str
     kind: HolidayKind

@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final, TypeVar
+from typing import Final, NamedTuple, TypeVar
 
 from sambat_tui.domain.model import Status, Visibility
 
@@ -427,8 +427,7 @@ def _status_key(value: str) -> str:
     return re.sub(r"[\s\-]+", "_", value.strip().casefold())
 
 
-@dataclass(slots=True)
-class _Raw:
+class _Raw(NamedTuple):
     """One value of a key term with its position; quoted values are never split on commas."""
 
     text: str
@@ -436,11 +435,13 @@ class _Raw:
     end: int
 
 
-@dataclass(slots=True)
 class _Parser:
-    text: str
-    pos: int = 0
-    out: list[Term] = field(default_factory=list)
+    __slots__ = ("out", "pos", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.out: list[Term] = []
 
     def terms(self) -> list[Term]:
         n = len(self.text)

@@ -9,16 +9,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from sambat_tui.domain.model import AgencyKind, SlaClass
 from sambat_tui.domain.package_data import DataFileError, package_text
 
 
-@dataclass(frozen=True, slots=True)
-class Agency:
+class Agency(NamedTuple):
     id: str
     name: str
     short_name: str
@@ -26,15 +24,13 @@ class Agency:
     active: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class Desk:
+class Desk(NamedTuple):
     id: str
     agency_id: str
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class Category:
+class Category(NamedTuple):
     code: str
     name: str
     group: str
@@ -43,16 +39,14 @@ class Category:
     sla_class: SlaClass
 
 
-@dataclass(frozen=True, slots=True)
-class Kelurahan:
+class Kelurahan(NamedTuple):
     kecamatan: str
     name: str
     lat: float
     lon: float
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
     agencies: tuple[Agency, ...]
     desks: tuple[Desk, ...]
     categories: tuple[Category, ...]
@@ -94,11 +88,13 @@ def reference_file(name: str, directory: Path | None) -> Path | None:
     return path if path.is_file() else None
 
 
-@dataclass(frozen=True, slots=True)
 class _Row:
-    source: str
-    line: int
-    cells: dict[str, str]
+    __slots__ = ("cells", "line", "source")
+
+    def __init__(self, source: str, line: int, cells: dict[str, str]) -> None:
+        self.source = source
+        self.line = line
+        self.cells = cells
 
     def fail(self, problem: str) -> ReferenceFileError:
         return ReferenceFileError(self.source, self.line, problem)

@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.model import SlaClass
@@ -105,8 +105,7 @@ def _classes() -> str:
     return "classes are " + ", ".join(c.value for c in SlaClass)
 
 
-@dataclass(frozen=True)
-class SlaDeadlines:
+class SlaDeadlines(NamedTuple):
     sla_class: SlaClass
     verify_due: datetime
     response_due: datetime

@@ -9,9 +9,9 @@ itself: periodic jobs (auto-close after the reply window) and a citizen's reply 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
+from typing import NamedTuple
 
 from sambat_tui.domain.model import Action, DispositionKind, Role, Status, Visibility
 
@@ -35,8 +35,7 @@ DESK_ROLES: frozenset[Role] = frozenset({Role.OPERATOR, Role.FIELD_OFFICER, Role
 OPEN_STATUSES: frozenset[Status] = frozenset(s for s in Status if s.is_open)
 
 
-@dataclass(frozen=True, slots=True)
-class TransitionRule:
+class TransitionRule(NamedTuple):
     sources: frozenset[Status]
     target: Status | None  # None: the status stays (take only changes the assignee)
     roles: frozenset[Role]

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sambat_tui.services import toml_text
 from sambat_tui.services.files import write_private_text
@@ -39,17 +38,15 @@ class ConfigError(ValueError):
     """The config file cannot be used; the message names the file and the entry."""
 
 
-@dataclass(frozen=True)
-class SavedFilter:
+class SavedFilter(NamedTuple):
     name: str
     query: str
 
 
-@dataclass(frozen=True)
-class AppConfig:
+class AppConfig(NamedTuple):
     lang: str = "id"
     theme: str = "dark"
-    keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    keys: Mapping[str, str] = MappingProxyType({})
     filters: tuple[SavedFilter, ...] = ()
     sync_interval_seconds: int = 60
 

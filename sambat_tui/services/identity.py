@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sambat_tui.domain.model import Role
 
@@ -12,8 +11,7 @@ if TYPE_CHECKING:
     from sambat_tui.contract import Me
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):
     user_id: str
     name: str
     agency_id: str | None

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from sambat_tui.domain.model import UpdateKind
 from sambat_tui.domain.text_safety import one_line
@@ -30,8 +30,7 @@ class OutboxActionRefused(Exception):
     """The outbox row cannot take this action now; the message says why in both languages."""
 
 
-@dataclass(frozen=True)
-class OutboxEntry:
+class OutboxEntry(NamedTuple):
     seq: int
     mutation_id: str
     complaint_id: str
@@ -48,12 +47,11 @@ class OutboxEntry:
     kind: str = ""
     """What the mutation does, for the UI to say in its own language (``describe``): ``transition``,
     ``update``, ``disposition``, ``visibility``, ``duplicate``; another op is its own kind."""
-    details: Mapping[str, str] = field(default_factory=dict)
+    details: Mapping[str, str] = MappingProxyType({})
     """The kind's values, as stored (untrusted: neutralise before display); see ``describe``."""
 
 
-@dataclass(frozen=True)
-class OutboxCounts:
+class OutboxCounts(NamedTuple):
     pending: int
     """Waiting to be sent, including the one being sent right now."""
     failed: int

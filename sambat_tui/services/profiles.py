@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from platformdirs import user_config_dir, user_data_dir, user_log_dir
 
@@ -34,8 +34,7 @@ class ProfileError(ValueError):
     """A profile name or file the client cannot use."""
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     name: str
     server_url: str
     """Empty until ``sambat-tui login`` has set it."""
@@ -58,8 +57,7 @@ class Profile:
         return self.config_dir / "config.toml"
 
 
-@dataclass(frozen=True)
-class Roots:
+class Roots(NamedTuple):
     config: Path
     data: Path
     logs: Path
@@ -119,7 +117,7 @@ def save_profile(profile: Profile, *, server_url: str, user_id: str | None) -> P
     if user_id:
         top["user_id"] = user_id
     write_private_text(profile.profile_file, toml_text.dumps(top))
-    return replace(profile, server_url=server_url, user_id=user_id)
+    return profile._replace(server_url=server_url, user_id=user_id)
 
 
 def list_profiles() -> tuple[str, ...]:

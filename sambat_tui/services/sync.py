@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sambat_tui.services.profiles import Profile
 from sambat_tui.store import outbox, sync_state
@@ -37,8 +36,7 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclass(frozen=True)
-class SyncStatus:
+class SyncStatus(NamedTuple):
     online: bool | None
     """None until a run in this session has tried."""
     last_sync_at: datetime | None

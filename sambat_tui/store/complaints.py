@@ -15,10 +15,9 @@ import math
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Final, TypeVar, cast
+from typing import Any, Final, NamedTuple, TypeVar, cast
 
 from sambat_tui.domain.model import Channel, Classification, Priority, SlaClass, Status, Visibility
 from sambat_tui.store import outbox, quarantine, search
@@ -281,8 +280,7 @@ def _search_text(row: Mapping[str, Any]) -> tuple[object, ...]:
 # ----------------------------------------------------------------------------------------- writes
 
 
-@dataclass(frozen=True, slots=True)
-class UpsertResult:
+class UpsertResult(NamedTuple):
     written: int = 0
     """Inserted or replaced."""
     stale: int = 0
@@ -290,7 +288,7 @@ class UpsertResult:
     quarantined: int = 0
     """Refused (``BadRecord``) and kept in the quarantine table instead."""
 
-    def __add__(self, other: UpsertResult) -> UpsertResult:
+    def __add__(self, other: UpsertResult) -> UpsertResult:  # type: ignore[override]
         return UpsertResult(
             self.written + other.written, self.stale + other.stale, self.quarantined + other.quarantined
         )
@@ -479,8 +477,7 @@ def recount_pending(conn: sqlite3.Connection) -> int:
 # ------------------------------------------------------------------------------------------ reads
 
 
-@dataclass(frozen=True, slots=True)
-class CachedComplaint:
+class CachedComplaint(NamedTuple):
     """One cached complaint: the wire object and what the cache knows beside it."""
 
     data: dict[str, Any]

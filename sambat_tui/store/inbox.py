@@ -37,10 +37,10 @@ import math
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from sambat_tui.domain.calendar import WorkingCalendar
 from sambat_tui.domain.model import Priority, SlaClass, Status, Visibility
@@ -82,8 +82,10 @@ _SORT_INDEX: Final[dict[Sort, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Cursor:
+# Records here are NamedTuples and the SQL helpers plain classes: this module loads before the first
+# frame, where making a dataclass costs ~1 ms each (it compiles its generated methods). QueryContext
+# (checks in __post_init__) and _Plan (an ``index`` field would shadow tuple.index) stay dataclasses.
+class Cursor(NamedTuple):
     """A row's position in one sort order: its sort key values and its row number (``rid``, which the
     ``tiebreak`` column repeats so that index seeks can use it). Opaque to the UI."""
 
@@ -108,8 +110,7 @@ class Cursor:
         return cls(sort, tuple(numbers[:-1]), numbers[-1])
 
 
-@dataclass(frozen=True, slots=True)
-class InboxRow:
+class InboxRow(NamedTuple):
     """What the inbox list shows of a complaint (the full object is ``complaints.get``)."""
 
     id: str
@@ -139,8 +140,7 @@ class InboxRow:
     cursor: Cursor
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
+class Page(NamedTuple):
     rows: tuple[InboxRow, ...]
     """In display order (the requested direction), also for ``page_before``."""
     next_cursor: Cursor | None
@@ -244,10 +244,12 @@ def _bound(factor: int, rows: int, limits: tuple[int, int]) -> int:
     return max(low, min(high, math.isqrt(factor * max(rows, 1))))
 
 
-@dataclass(slots=True)
 class _Where:
-    clauses: list[str] = field(default_factory=list)
-    params: list[object] = field(default_factory=list)
+    __slots__ = ("clauses", "params")
+
+    def __init__(self, clauses: list[str] | None = None, params: list[object] | None = None) -> None:
+        self.clauses: list[str] = [] if clauses is None else clauses
+        self.params: list[object] = [] if params is None else params
 
     def add(self, clause: str, *params: object) -> None:
         self.clauses.append(clause)
@@ -295,12 +297,14 @@ def _resolve_me(choice: Choice, ctx: QueryContext) -> Choice:
     return Choice(None if choice.include is None else swap(choice.include), swap(choice.exclude))
 
 
-@dataclass(slots=True)
 class _DueRange:
     """What the positive overdue/due terms say about ``due_at``: ``low < due_at <= high``."""
 
-    low: int | None = None
-    high: int | None = None
+    __slots__ = ("high", "low")
+
+    def __init__(self, low: int | None = None, high: int | None = None) -> None:
+        self.low = low
+        self.high = high
 
     def above(self, value: int) -> None:
         self.low = value if self.low is None else max(self.low, value)

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -25,8 +24,7 @@ class SchemaTooNew(RuntimeError):
     """The file was written by a newer version of the app."""
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
+class Migration(NamedTuple):
     version: int
     name: str
     apply: Callable[[sqlite_utils.Database], None]

@@ -19,10 +19,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 
 class OutboxState(StrEnum):
@@ -40,8 +39,7 @@ class OutboxError(LookupError):
     """No outbox row with that seq or mutation id."""
 
 
-@dataclass(frozen=True, slots=True)
-class OutboxEntry:
+class OutboxEntry(NamedTuple):
     seq: int
     mutation_id: str
     complaint_id: str

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class QuarantinedRecord:
+class QuarantinedRecord(NamedTuple):
     id: int
     entity: str | None
     record_id: str | None

@@ -17,7 +17,6 @@ import gc
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -272,7 +271,7 @@ class SambatApp(SupervisorAppKeys, App[None]):
 
     def on_sync_progressed(self, message: SyncProgressed) -> None:
         if self._syncing:
-            self.bar_state = replace(self.bar_state, progress=message.progress)
+            self.bar_state = self.bar_state._replace(progress=message.progress)
             self._publish_bar()
 
     def on_sync_finished(self, message: SyncFinished) -> None:

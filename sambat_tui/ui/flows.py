@@ -8,9 +8,8 @@ and moves on. The services decide; this code only offers what the domain rules s
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual.app import App
 
@@ -44,14 +43,12 @@ def offered(allowed: frozenset[Action]) -> tuple[Action, ...]:
     return tuple(a for a in _ORDER if a in allowed)
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     id: str
     public_ref: str
     status: Status
 
 
-@dataclass
 class Context:
     """What every screen needs: the session, the clock, and whether this run may change anything.
 
@@ -59,11 +56,14 @@ class Context:
     key: ``check_action`` asks for it on every cursor move, and the session reads it from the cache.
     """
 
-    session: SessionPort
-    now: Callable[[], datetime]
-    read_only: bool
-    _identity: Identity | None = field(default=None, init=False)
-    _loaded: bool = field(default=False, init=False)
+    __slots__ = ("_identity", "_loaded", "now", "read_only", "session")
+
+    def __init__(self, session: SessionPort, now: Callable[[], datetime], read_only: bool) -> None:
+        self.session = session
+        self.now = now
+        self.read_only = read_only
+        self._identity: Identity | None = None
+        self._loaded = False
 
     def refresh_identity(self) -> None:
         self._identity = self.session.identity

@@ -11,8 +11,8 @@ False, so they neither run nor show), and a role that may not act sees them dimm
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from textual.binding import Binding, BindingType
 from textual.keys import _character_to_key
@@ -31,8 +31,7 @@ class Scope(StrEnum):
     PICKER = "picker"  # dialogs with a list to pick from while typing
 
 
-@dataclass(frozen=True, slots=True)
-class KeySpec:
+class KeySpec(NamedTuple):
     id: str
     keys: str  # Textual key names, comma separated
     action: str

@@ -13,9 +13,8 @@ the app an in-memory session for states the real stack cannot produce cheaply.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from sambat_tui.domain.model import Action
 from sambat_tui.domain.query import QueryError as QueryError
@@ -126,8 +125,7 @@ class SessionPort(Protocol):
     def close(self) -> None: ...
 
 
-@dataclass(frozen=True)
-class AppOptions:
+class AppOptions(NamedTuple):
     """What the command line and the profile's config decide for one run of the app."""
 
     lang: str = "id"

@@ -12,8 +12,7 @@ make, made earlier): a worker thread with a connection of its own kept ~4 MiB mo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 if TYPE_CHECKING:
     from sambat_tui.ui.ports import InboxPage, Sort
@@ -23,8 +22,7 @@ DELAY: Final = 0.05
 not once per letter. People type a letter every 0.1-0.3 s and take as long again to reach for enter."""
 
 
-@dataclass(frozen=True, slots=True)
-class SearchKey:
+class SearchKey(NamedTuple):
     """Everything the first page depends on. ``generation`` counts the changes of the data."""
 
     tab_id: str

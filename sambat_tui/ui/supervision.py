@@ -10,10 +10,9 @@ services check again, and the server a third time.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from textual.app import App
 
@@ -116,8 +115,7 @@ def act_key_state(ctx: Context, permission: Permission) -> bool | None:
 # --- acting --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Moved:
+class Moved(NamedTuple):
     """What the reassign / dispose dialog answers: where to, and why."""
 
     target: MoveTarget

@@ -588,7 +588,7 @@ class FakeOutbox:
 
     def retry(self, mutation_id: str) -> None:
         index = self._index(mutation_id)
-        self._s.outbox_entries[index] = replace(self._s.outbox_entries[index], state="pending")
+        self._s.outbox_entries[index] = self._s.outbox_entries[index]._replace(state="pending")
 
     def discard(self, mutation_id: str) -> None:
         entry = self._s.outbox_entries.pop(self._index(mutation_id))
@@ -605,8 +605,7 @@ class FakeOutbox:
         if entry.state == "sending" or (entry.attempts and entry.state != "conflict"):
             raise OutboxActionRefused("it may have reached the server; retry it first")
         head = entry.summary.partition(": ")[0]
-        self._s.outbox_entries[index] = replace(
-            entry,
+        self._s.outbox_entries[index] = entry._replace(
             summary=one_line(f"{head}: {body}", 80),
             details={**entry.details, "text": body},
             state="pending",

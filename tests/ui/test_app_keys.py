@@ -304,8 +304,6 @@ async def test_a_narrow_key_bar_shows_whole_labels_and_always_the_help_key() -> 
 
 
 async def test_outbox_edit_starts_from_the_whole_queued_text_not_its_cut_line() -> None:
-    from dataclasses import replace
-
     from textual.widgets import TextArea
 
     from sambat_tui.domain.text_safety import one_line
@@ -316,7 +314,7 @@ async def test_outbox_edit_starts_from_the_whole_queued_text_not_its_cut_line() 
     whole = "Sudah kami cek di lokasi bersama petugas kelurahan. " * 6  # far longer than the outbox line
     conflict = session.outbox_entries[4]
     cut = one_line(f"public_response: {whole}", 80)  # the outbox line, as the service cuts it
-    session.outbox_entries[4] = replace(conflict, summary=cut, details={**conflict.details, "text": whole})
+    session.outbox_entries[4] = conflict._replace(summary=cut, details={**conflict.details, "text": whole})
     async with app.run_test(size=scenario.size) as pilot:
         await pilot.pause()
         for key in ("o", "j", "j", "j", "j", "e"):

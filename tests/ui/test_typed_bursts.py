@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from textual.widgets import Input, TextArea
 
 from tests.ui.harness import record_drawn_rows, running
@@ -110,7 +108,7 @@ async def test_a_page_down_is_drawn_before_the_rows_after_it_are_fetched() -> No
             events.append("frame")
             display(screen, update)  # type: ignore[arg-type]
 
-        window.source = replace(window.source, after=fetch)  # type: ignore[arg-type]
+        window.source = window.source._replace(after=fetch)  # type: ignore[arg-type]
         r.app._display = frame  # type: ignore[method-assign]
         fetched_after = 0
         for _ in range(12):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from rich.text import Text
 from textual.widgets import Static
@@ -70,7 +69,7 @@ async def test_a_hostile_user_name_in_the_status_bar_is_neutralised() -> None:
     scenario = BY_NAME["inbox"]
     app, session = build(scenario)
     assert session.identity is not None
-    session.identity = replace(session.identity, name="Budi\x1b]0;owned\x07[b]x[/b]")
+    session.identity = session.identity._replace(name="Budi\x1b]0;owned\x07[b]x[/b]")
     async with app.run_test(size=scenario.size) as pilot:
         await pilot.pause()
         bar = app.screen.query_one(StatusBar)

@@ -21,9 +21,9 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 
 from sambat_tui.domain.package_data import package_text
 
@@ -45,8 +45,7 @@ class CatalogueError(ValueError):
     """A catalogue file that cannot be used; the message names the file and the key."""
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
+class Message(NamedTuple):
     """One message: either a single template or plural forms keyed by CLDR category (``other`` always)."""
 
     forms: Mapping[str, str]
@@ -57,8 +56,7 @@ class Message:
         return self.forms.get(form, self.forms["other"])
 
 
-@dataclass(frozen=True, slots=True)
-class Catalogue:
+class Catalogue(NamedTuple):
     lang: str
     messages: Mapping[str, Message]
     source: str

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -41,14 +40,12 @@ CONFLICT_MARK = "!"
 _MAX_CELL_CHARS = 300  # longest text looked at for one cell; a 10,000-character title costs nothing more
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     id: str
     width: int  # cells; the title column takes what is left
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
+class Layout(NamedTuple):
     columns: tuple[Column, ...]
     width: int
 

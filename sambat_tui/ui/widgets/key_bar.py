@@ -17,8 +17,7 @@ the dialog says its own keys.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -38,8 +37,7 @@ GAP = 2
 """Cells after each label."""
 
 
-@dataclass(frozen=True, slots=True)
-class Placed:
+class Placed(NamedTuple):
     """A label on the line: its key as displayed, the i18n key of its description, its cells."""
 
     key: str

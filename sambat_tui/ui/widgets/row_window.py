@@ -19,8 +19,7 @@ row (store/inbox.py), and each row it does not need to find costs the frame abou
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from sambat_tui.ui.ports import InboxPage
 
@@ -28,8 +27,7 @@ if TYPE_CHECKING:
     from sambat_tui.ui.ports import InboxRow
 
 
-@dataclass(frozen=True)
-class PageSource:
+class PageSource(NamedTuple):
     """One query of the inbox (tab, filter, sort) as four page fetchers."""
 
     first: Callable[[int], InboxPage]
@@ -228,7 +226,7 @@ class RowWindow:
         self.fetches += 1
         page = self.source.after(last.after, self.page_size) if last.after is not None else _EMPTY
         if not page.rows:
-            self._pages[-1] = replace(last, has_after=False)
+            self._pages[-1] = last._replace(has_after=False)
             return 0
         self._set([*self._pages, page])
         return self._trim_front()
@@ -239,7 +237,7 @@ class RowWindow:
         self.fetches += 1
         page = self.source.before(first.before, self.page_size) if first.before is not None else _EMPTY
         if not page.rows:
-            self._pages[0] = replace(first, has_before=False)
+            self._pages[0] = first._replace(has_before=False)
             return 0
         added = len(page.rows)
         self._set([page, *self._pages])

@@ -9,9 +9,8 @@ instead of an online state it cannot know.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -27,8 +26,7 @@ if TYPE_CHECKING:
     from sambat_tui.ui.ports import SyncProgress
 
 
-@dataclass(frozen=True)
-class BarState:
+class BarState(NamedTuple):
     online: bool | None = None
     last_sync_at: datetime | None = None
     pending: int = 0
