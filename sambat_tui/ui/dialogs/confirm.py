@@ -12,10 +12,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from sambat_tui.ui.i18n import t
+from sambat_tui.ui.stylesheets import SCREENS_CSS
 
 
 class ConfirmDialog(ModalScreen[bool]):
     """Answers True for yes. ``y``/``n`` answer at once; ``escape`` is no; the safe button has the focus."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "confirm.yes", show=False, id="confirm_yes"),

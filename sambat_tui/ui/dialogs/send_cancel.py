@@ -10,6 +10,7 @@ from textual.widgets import Button
 
 from sambat_tui.ui.dialogs.hint import DialogHint
 from sambat_tui.ui.i18n import t
+from sambat_tui.ui.stylesheets import SCREENS_CSS
 
 _Answer = TypeVar("_Answer")
 
@@ -25,6 +26,8 @@ def send_cancel_row() -> Horizontal:
 
 class SendOrCancel(ModalScreen[_Answer | None]):
     """A dialog answering with ``_Answer`` on Send (``action_submit``) and with None on Cancel."""
+
+    CSS_PATH = SCREENS_CSS
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -15,9 +15,11 @@ from sambat_tui.ui.dialogs.hint import DialogHint
 from sambat_tui.ui.flows import offered
 from sambat_tui.ui.i18n import label, t
 from sambat_tui.ui.keys import Scope, bindings
+from sambat_tui.ui.stylesheets import SCREENS_CSS
 
 
 class StatusPicker(ModalScreen[Action | None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS = bindings(Scope.DIALOG)
 
     def __init__(self, target: str, allowed: frozenset[Action]) -> None:

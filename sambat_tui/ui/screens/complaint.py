@@ -28,6 +28,7 @@ from sambat_tui.ui.supervision import view_key_state
 from sambat_tui.ui.widgets import complaint_view as view
 from sambat_tui.ui.widgets.key_bar import KeyBar
 from sambat_tui.ui.widgets.status_bar import StatusBar
+from sambat_tui.ui.stylesheets import SCREENS_CSS
 
 if TYPE_CHECKING:
     from sambat_tui.ui.ports import ComplaintDetail
@@ -42,6 +43,7 @@ class ComplaintBody(VerticalScroll, inherit_bindings=False):
 
 
 class ComplaintScreen(Screen[None]):
+    CSS_PATH = SCREENS_CSS
     SCOPE = Scope.COMPLAINT
     BINDINGS = bindings(Scope.COMPLAINT)
 

@@ -26,6 +26,7 @@ from sambat_tui.domain.transitions import Permission, allowed_actions, has_permi
 from sambat_tui.ui.flows import offered
 from sambat_tui.ui.i18n import t
 from sambat_tui.ui.keys import KEYS, Scope, effective_keys, keys_display
+from sambat_tui.ui.stylesheets import SCREENS_CSS
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -158,6 +159,7 @@ def help_text(
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "close", "key.back", id="help_close"),
         Binding("j,down", "scroll(1)", "key.scroll_down", show=False, id="help_down"),

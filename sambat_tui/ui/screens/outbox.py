@@ -28,6 +28,7 @@ from sambat_tui.ui.messages import DataChanged
 from sambat_tui.ui.widgets.key_bar import KeyBar
 from sambat_tui.ui.wire_words import outbox_what as what
 from sambat_tui.ui.widgets.status_bar import StatusBar
+from sambat_tui.ui.stylesheets import SCREENS_CSS
 
 if TYPE_CHECKING:
     from sambat_tui.ui.ports import OutboxEntry
@@ -36,6 +37,7 @@ _MARKS = {"pending": "⇡", "sending": "↑", "failed": "✗", "conflict": "!"}
 
 
 class OutboxScreen(Screen[None]):
+    CSS_PATH = SCREENS_CSS
     SCOPE = Scope.OUTBOX
     BINDINGS = bindings(Scope.OUTBOX)
 

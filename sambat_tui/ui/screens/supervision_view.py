@@ -21,6 +21,7 @@ from sambat_tui.ui.messages import DataChanged
 from sambat_tui.ui.supervision import SupervisionPort, SupervisorFlows
 from sambat_tui.ui.widgets.key_bar import KeyBar
 from sambat_tui.ui.widgets.status_bar import StatusBar
+from sambat_tui.ui.stylesheets import SCREENS_CSS
 
 if TYPE_CHECKING:
     from sambat_tui.services.exports import Table
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 class SupervisionView(Screen[None]):
     """A supervisor's view: subclasses give ``VIEW`` (the export name), ``body`` and ``reload``."""
+    CSS_PATH = SCREENS_CSS
 
     SCOPE: ClassVar[Scope] = Scope.SUPERVISOR
     BINDINGS = bindings(Scope.SUPERVISOR)
