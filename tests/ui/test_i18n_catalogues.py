@@ -16,6 +16,7 @@ from sambat_tui.contract.problem import ProblemCode
 from sambat_tui.domain import timefmt
 from sambat_tui.domain.model import Action, Status
 from sambat_tui.domain.transitions import ViolationCode
+from sambat_tui.ui.i18n import catalogue as catalogues
 from sambat_tui.ui.i18n import translator as tr
 from sambat_tui.ui.i18n.catalogue import (
     Catalogue,
@@ -118,6 +119,71 @@ def test_loading_names_the_file(tmp_path: Path) -> None:
         load_catalogue("fr", tmp_path)
     with pytest.raises(CatalogueError, match="no catalogue for language 'fr'"):
         load_catalogue("fr")
+
+
+@pytest.fixture
+def kept_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shipped catalogues' kept parsed form goes to a temporary directory, written as byte-code is."""
+    monkeypatch.setattr(catalogues, "KEPT_DIR", tmp_path / "__pycache__")
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    return tmp_path / "__pycache__"
+
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    parsed: list[str] = []
+    parse = catalogues.parse_catalogue
+
+    def counted(text: str, lang: str, source: str = "<text>") -> Catalogue:
+        parsed.append(lang)
+        return parse(text, lang, source)
+
+    monkeypatch.setattr(catalogues, "parse_catalogue", counted)
+    return parsed
+
+
+def test_a_shipped_catalogue_is_parsed_once_then_read_as_kept(
+    kept_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = _parses(monkeypatch)
+    first = load_catalogue("en")
+    assert parsed == ["en"]
+    assert (kept_dir / "en.toml.catalogue").is_file()
+    again = load_catalogue("en")
+    assert parsed == ["en"]  # read as kept, not parsed
+    assert dict(again.messages) == dict(first.messages)
+    assert again.source == first.source == "en.toml"
+    assert again.messages["bar.conflicts"].plural
+    ids = load_catalogue("id")
+    for made in (first, again):
+        assert tr.Translator("en", catalogues={"id": ids, "en": made}).t("bar.conflicts", n=1) == "1 conflict"
+
+
+def test_a_kept_catalogue_of_another_text_or_unreadable_is_parsed_again(
+    kept_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_catalogue("id")
+    kept = kept_dir / "id.toml.catalogue"
+    parsed = _parses(monkeypatch)
+    edited = catalogues.package_text("sambat_tui.ui.i18n", "id.toml") + '\n[extra]\nkey = "Baru"\n'
+    monkeypatch.setattr(catalogues, "package_text", lambda package, name: edited)
+    assert load_catalogue("id").messages["extra.key"].template() == "Baru"  # not the kept older text
+    assert parsed == ["id"]
+    kept.write_bytes(b"\x00not marshal")
+    assert "extra.key" in load_catalogue("id").messages
+    assert parsed == ["id", "id"]
+    assert "extra.key" in load_catalogue("id").messages
+    assert parsed == ["id", "id"]  # kept anew after the unreadable one
+
+
+def test_nothing_is_kept_without_byte_code_nor_where_it_cannot_be_written(
+    kept_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    assert "bar.pending" in load_catalogue("id").messages
+    assert not kept_dir.exists()
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    kept_dir.write_text("a file where the directory would be", encoding="utf-8")
+    assert "bar.pending" in load_catalogue("id").messages  # parsed; the write failed quietly
 
 
 def test_every_vocabulary_value_has_a_label_in_every_language() -> None:
