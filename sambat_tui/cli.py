@@ -778,7 +778,7 @@ def _run_app(args: argparse.Namespace) -> int:
     def open_session() -> Any:
         from sambat_tui.services.session import Session
 
-        return Session.open(profile, read_only=args.read_only)
+        return Session.open(profile, read_only=args.read_only, repair=False)  # the app repairs after frame 1
 
     try:
         app = SambatApp(open_session, options)

@@ -101,6 +101,7 @@ class Session:
         self._making = threading.Lock()
         self._stored_me: tuple[str | None, Identity | None] = (None, None)
         self._seen_version: int | None = None
+        self._repairs_due = False
         self.inbox = InboxService(
             store,
             config=config,
@@ -209,6 +210,7 @@ class Session:
         read_only: bool = False,
         now: Callable[[], datetime] = utc_now,
         client_factory: ClientFactory | None = None,
+        repair: bool = True,
     ) -> Session:
         """Open the profile's cache (creating it 0600). Raises ``store.db.StoreLocked`` when another process
         (the app, a running ``sambat-tui sync``) has it open, ``config.ConfigError`` for a bad config file.
@@ -218,18 +220,36 @@ class Session:
         not the one this code knows).
 
         ``client_factory`` makes the sync's HTTP client (default: ``sync.client.ApiClient``, loaded at the
-        first sync)."""
+        first sync).
+
+        ``repair=False`` leaves the start-up repairs to ``finish_opening``: the app makes them once its
+        first frame is out (checking the shipped reference data against the cache is ~5 ms of the start)."""
         config = load_config(profile)
         store = _open_store(profile.cache_path, read_only=read_only)
         if store.readers_only:
             # The process that holds the writer made these repairs when it opened the cache.
             return cls(profile, store, read_only=True, now=now, config=config, client_factory=client_factory)
-        try:
-            _repair(store)
-        except BaseException:
-            store.close()
-            raise
-        return cls(profile, store, read_only=read_only, now=now, config=config, client_factory=client_factory)
+        if repair:
+            try:
+                _repair(store)
+            except BaseException:
+                store.close()
+                raise
+        session = cls(
+            profile, store, read_only=read_only, now=now, config=config, client_factory=client_factory
+        )
+        session._repairs_due = not repair
+        return session
+
+    def finish_opening(self) -> None:
+        """Make the start-up repairs ``open(repair=False)`` left, once; a no-op otherwise. Until they are
+        made, a mutation left "sending" by a crash still goes again at the next sync (the engine resends such
+        rows), and the reference data are the cache's. ``StoreFull`` when the disk has no room: they are made
+        at the next start then."""
+        if not self._repairs_due:
+            return
+        self._repairs_due = False
+        _repair(self.store)
 
     def take_over(self) -> bool:
         """For a session beside another process's writer (``synced_elsewhere``): take the cache's writer once

@@ -163,6 +163,7 @@ class SambatApp(SupervisorAppKeys, App[None]):
         self.read_screens_css()
         if self.session is None:
             return
+        self._finish_opening(self.session)
         interval = self.options.sync_interval_seconds
         if interval > 0 and self._synced_elsewhere:
             self.session.cache_changed()  # takes note of the cache as this window first read it
@@ -171,6 +172,14 @@ class SambatApp(SupervisorAppKeys, App[None]):
             # The first sync loads httpx and the engine: not before the first frame.
             self.start_sync()
             self._sync_timer = self.set_interval(interval, self.start_sync)
+
+    def _finish_opening(self, session: SessionPort) -> None:
+        """The start-up repairs the session left for now (before any sync starts)."""
+        try:
+            session.finish_opening()
+        except Exception as error:  # the app goes on: the repairs wait for the next start (see the port)
+            _log.exception("the start-up repairs of the cache failed")
+            self.notify(t("notify.repair_failed", error=str(error)), severity="error", timeout=30)
 
     def read_screens_css(self) -> None:
         """Parse the other screens' CSS (``stylesheets.SCREENS_CSS``), once: after the first frame, which it

@@ -684,6 +684,7 @@ class FakeSession:
         self.outbox_entries: list[OutboxEntry] = []
         self.export_dir: Path | None = None
         self.calls: list[str] = []
+        self.repair_error: Exception | None = None  # what finish_opening raises
         self.closed = False
         self.inbox = FakeInbox(self)
         self.complaints = FakeComplaints(self)
@@ -708,6 +709,11 @@ class FakeSession:
         if self.room == 0:
             raise StoreFull("the disk holding cache.sqlite3 is full: nothing of this change was written")
         self.room -= 1
+
+    def finish_opening(self) -> None:
+        self.calls.append("finish_opening")
+        if self.repair_error is not None:
+            raise self.repair_error
 
     def take_over(self) -> bool:
         if not (self.synced_elsewhere and self.other_window_closed):
