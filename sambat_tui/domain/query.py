@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, NamedTuple, TypeVar
 
@@ -181,73 +180,115 @@ class QueryError(ValueError):
 # ------------------------------------------------------------------------------------------------ AST
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """Characters ``start:end`` of the source text, for highlighting a term or an error."""
 
     start: int
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class TextTerm:
+NO_SPAN: Final = Span(0, 0)
+
+
+# The AST's records are NamedTuples: this module loads before the app's first frame, where a frozen dataclass
+# costs ~1 ms to make (its generated methods are compiled) and the query's were ~15 ms of the start. Each term
+# is its fields' NamedTuple under ``_Term``, which keeps equality within one type: as plain tuples ``cat:X``
+# and ``desk:X`` would be equal, and a test could not tell a term of one key from another's.
+class _Term(tuple):  # type: ignore[type-arg]
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = tuple.__hash__
+
+
+class _TextFields(NamedTuple):
     text: str
     phrase: bool = False
     """True for a quoted phrase (matched exactly); a bare word matches as a prefix."""
-    span: Span = Span(0, 0)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class StatusTerm:
+class TextTerm(_Term, _TextFields):
+    __slots__ = ()
+
+
+class _StatusFields(NamedTuple):
     statuses: frozenset[Status]
     negated: bool = False
-    span: Span = Span(0, 0)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class CategoryTerm:
+class StatusTerm(_Term, _StatusFields):
+    __slots__ = ()
+
+
+class _CategoryFields(NamedTuple):
     codes: frozenset[str]
     """Upper-cased: category codes are written upper case (JALAN_RUSAK)."""
     negated: bool = False
-    span: Span = Span(0, 0)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class KecamatanTerm:
+class CategoryTerm(_Term, _CategoryFields):
+    __slots__ = ()
+
+
+class _KecamatanFields(NamedTuple):
     names: frozenset[str]
     """Case-folded; compare with ``str.casefold()`` of the stored name."""
     negated: bool = False
-    span: Span = Span(0, 0)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class DeskTerm:
+class KecamatanTerm(_Term, _KecamatanFields):
+    __slots__ = ()
+
+
+class _DeskFields(NamedTuple):
     desk_ids: frozenset[str]
     negated: bool = False
-    span: Span = Span(0, 0)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class AssigneeTerm:
+class DeskTerm(_Term, _DeskFields):
+    __slots__ = ()
+
+
+class _AssigneeFields(NamedTuple):
     users: frozenset[str]
     """User ids, and ``ME`` for the signed-in user."""
     nobody: bool = False
     """``assignee:none``: complaints without an assignee."""
     negated: bool = False
-    span: Span = Span(0, 0)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class VisibilityTerm:
+class AssigneeTerm(_Term, _AssigneeFields):
+    __slots__ = ()
+
+
+class _VisibilityFields(NamedTuple):
     values: frozenset[Visibility]
     negated: bool = False
-    span: Span = Span(0, 0)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class OverdueTerm:
+class VisibilityTerm(_Term, _VisibilityFields):
+    __slots__ = ()
+
+
+class _OverdueFields(NamedTuple):
     negated: bool = False
-    span: Span = Span(0, 0)
+    span: Span = NO_SPAN
+
+
+class OverdueTerm(_Term, _OverdueFields):
+    __slots__ = ()
 
 
 class DueOp(StrEnum):
@@ -257,8 +298,14 @@ class DueOp(StrEnum):
     GE = ">="
 
 
-@dataclass(frozen=True, slots=True)
-class DueTerm:
+class _DueFields(NamedTuple):
+    op: DueOp
+    days: int
+    negated: bool = False
+    span: Span = NO_SPAN
+
+
+class DueTerm(_Term, _DueFields):
     """Working days left until the active deadline, compared with ``days``.
 
     Days left count like ``WorkingCalendar.working_days_left``: 0 = due today, below 0 = overdue. So ``<3d``
@@ -267,10 +314,7 @@ class DueTerm:
     its negation).
     """
 
-    op: DueOp
-    days: int
-    negated: bool = False
-    span: Span = Span(0, 0)
+    __slots__ = ()
 
 
 Term = (
@@ -286,8 +330,7 @@ Term = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
     """Allowed values of one string key: ``include`` (None = any value) minus ``exclude``.
 
     ``None`` inside a set stands for "no value" (a complaint without assignee, category, ...).
@@ -309,8 +352,7 @@ class Choice:
 ANY: Final = Choice()
 
 
-@dataclass(frozen=True, slots=True)
-class Criteria:
+class Criteria(NamedTuple):
     """A query folded per key: what a store turns into one WHERE clause.
 
     ``statuses`` and ``visibilities`` are the allowed sets (all values when unconstrained); the string keys
@@ -339,8 +381,7 @@ class Criteria:
         return self.contradiction or not self.statuses or not self.visibilities
 
 
-@dataclass(frozen=True, slots=True)
-class Query:
+class Query(NamedTuple):
     """Parsed filter text: the terms in the order written, and the text they came from."""
 
     terms: tuple[Term, ...] = ()

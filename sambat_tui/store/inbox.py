@@ -247,9 +247,9 @@ def _bound(factor: int, rows: int, limits: tuple[int, int]) -> int:
 class _Where:
     __slots__ = ("clauses", "params")
 
-    def __init__(self, clauses: list[str] | None = None, params: list[object] | None = None) -> None:
-        self.clauses: list[str] = [] if clauses is None else clauses
-        self.params: list[object] = [] if params is None else params
+    def __init__(self) -> None:
+        self.clauses: list[str] = []
+        self.params: list[object] = []
 
     def add(self, clause: str, *params: object) -> None:
         self.clauses.append(clause)
@@ -302,9 +302,9 @@ class _DueRange:
 
     __slots__ = ("high", "low")
 
-    def __init__(self, low: int | None = None, high: int | None = None) -> None:
-        self.low = low
-        self.high = high
+    def __init__(self) -> None:
+        self.low: int | None = None
+        self.high: int | None = None
 
     def above(self, value: int) -> None:
         self.low = value if self.low is None else max(self.low, value)

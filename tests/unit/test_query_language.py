@@ -330,3 +330,24 @@ def test_valid_queries_fold_to_the_expected_criteria(
     assert criteria.kecamatan == _fold(expect["kec"], None)
     assert [w.text for w in criteria.words] == [next(iter(v)) for v, _ in expect["words"]]
     assert all(isinstance(t, TextTerm | StatusTerm | CategoryTerm | KecamatanTerm) for t in query.terms)
+
+
+def test_a_term_equals_only_terms_of_its_own_key() -> None:
+    # Terms are tuples underneath; two keys with the same values and span must still differ.
+    values = frozenset({"baru"})
+    same_shape = [
+        CategoryTerm(values),
+        KecamatanTerm(values),
+        DeskTerm(values),
+        StatusTerm(frozenset({Status.RECEIVED})),
+        VisibilityTerm(frozenset({Visibility.PUBLIC})),
+    ]
+    for i, a in enumerate(same_shape):
+        for j, b in enumerate(same_shape):
+            assert (a == b) is (i == j) and (a != b) is (i != j), (a, b)
+    assert CategoryTerm(values) != (values, False, CategoryTerm(values).span)  # nor a plain tuple
+    assert CategoryTerm(values) == CategoryTerm(values)
+    assert len({CategoryTerm(values), CategoryTerm(values), DeskTerm(values)}) == 2
+    negated = CategoryTerm(values)._replace(negated=True)
+    assert type(negated) is CategoryTerm and negated.negated
+    assert repr(DueTerm(DueOp.LT, 3)).startswith("DueTerm(op=")
