@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -254,7 +255,10 @@ def test_no_command_opens_the_app_or_says_it_is_missing(
         ["--profile", "a", "--profile", "b"],
     ],
 )
-def test_a_plain_start_is_read_as_the_full_parser_reads_it(argv: list[str]) -> None:
+def test_a_plain_start_is_read_as_the_full_parser_reads_it(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAMBAT_TUI_PROFILE", "dari-env")  # the default profile comes from the environment
     quick = parse_app_start(argv)
     assert quick is not None
     full = vars(build_parser().parse_args(argv))
@@ -295,6 +299,21 @@ def test_a_plain_start_builds_no_command_parser() -> None:
     found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     # The full parser loads them (so the probe would see them): a plain start does not.
     assert json.loads(found.stdout) == [True, [], ["sambat_tui.cli_demo", "sambat_tui.cli_supervisor"]]
+
+
+def test_a_start_without_arguments_reads_no_parser() -> None:
+    probe = (
+        "import json, sys\n"
+        "sys.argv = ['sambat-tui']\n"
+        "from sambat_tui import cli\n"
+        "start = vars(cli.parse_app_start(None))\n"
+        "print(json.dumps([start, 'argparse' in sys.modules]))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SAMBAT_TUI_PROFILE"}
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
+    start, argparse_loaded = json.loads(found.stdout)
+    assert start == {"profile": "default", "read_only": False, "lang": None, "command": None}
+    assert not argparse_loaded
 
 
 @pytest.mark.parametrize(
