@@ -54,13 +54,14 @@ except ImportError:  # pragma: no cover - Windows: only the in-process guard bel
 
 FILE_MODE: Final = 0o600
 WRITER_CACHE_KIB: Final = 65_536
-READER_CACHE_KIB: Final = 1_024
+READER_CACHE_KIB: Final = 256
 """Page caches (SQLite's default is 2 MiB): at a million complaints the inbox indexes alone are hundreds of
 MiB, and every insert lands at random places in several of them: the writer keeps a large one. A reader's
 pages come from the operating system's file cache at the same speed (keyset pages at 1M: p50 4 ms, p99 8 ms
-with 2 MiB as with 16 MiB; the app's keys and searches at 1M as fast with 1 MiB as with 2), and a large
-reader cache only grew the app by 16 MiB as the user paged on."""
-READER_TEMP_CACHE_KIB: Final = 512
+with 2 MiB as with 16 MiB; the app's keys and searches at 1M as fast with 256 KiB as with 1 or 2 MiB), and a
+larger reader cache only grew the app as the user paged on (16 MiB at 16 MiB; 0.8 MiB of a session of keys
+and searches at 1 MiB, with its temp cache at 512 KiB)."""
+READER_TEMP_CACHE_KIB: Final = 256
 """A reader's cache for its TEMP tables (the search's match sets and probe; SQLite's default is 2 MiB more):
 they live in a temporary file the operating system caches, read once per page of results."""
 SCAN_CACHE_KIB: Final = 512
