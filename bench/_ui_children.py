@@ -4,6 +4,7 @@
     python -m bench._ui_children datatable CACHE.sqlite3 ROWS
     python -m bench._ui_children traced LOG [sambat-tui arguments]
     python -m bench._ui_children floor
+    python -m bench._ui_children first-frame ours|minimal
 
 ``minimal``: a Textual app showing one empty ``DataTable`` (one column, so that its first frame carries a
 label the bench can wait for). ``datatable``: a ``DataTable`` holding ROWS rows of the cache in the inbox's
@@ -18,6 +19,10 @@ bottom edge) and flipping the page on ``pagedown``. Whatever the real app takes 
 ``traced``: the real ``sambat-tui`` (``python -m sambat_tui.cli``), writing to LOG when each module of
 ``WATCHED`` starts to load (``time.monotonic()``, the clock the bench reads), to set against the moment the
 bench saw the first inbox frame arrive. Only for that check: the timed starts run the app untraced.
+
+``first-frame``: the real app (``ours``) or the ``minimal`` one, ending the process as soon as its first frame
+has been written, so that an instruction count (``valgrind --tool=callgrind``) covers the start and nothing
+after it. A count, unlike a time, does not move with what else the machine does.
 """
 
 from __future__ import annotations
@@ -215,6 +220,28 @@ def run_traced(log_path: str, argv: list[str]) -> None:
         out.close()
 
 
+def run_to_first_frame(app: str) -> None:
+    import os
+
+    from textual.screen import Screen
+
+    refresh = Screen._compositor_refresh
+
+    def refreshed(screen: Screen[object]) -> None:
+        refresh(screen)
+        # The first refresh of the minimal app draws its table; ours is the inbox's (get_default_screen).
+        if app == "minimal" or type(screen).__name__ == "InboxScreen":
+            sys.stdout.flush()
+            os._exit(0)
+
+    Screen._compositor_refresh = refreshed  # type: ignore[method-assign,assignment]
+    if app == "minimal":
+        run_minimal()
+    else:
+        sys.argv = ["sambat-tui"]
+        runpy.run_module("sambat_tui.cli", run_name="__main__")
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["minimal"]:
         run_minimal()
@@ -224,9 +251,12 @@ def main(argv: list[str]) -> int:
         run_floor()
     elif argv[:1] == ["traced"] and len(argv) >= 2:
         run_traced(argv[1], argv[2:])
+    elif argv[:1] == ["first-frame"] and argv[1:] in (["ours"], ["minimal"]):
+        run_to_first_frame(argv[1])
     else:
         sys.stderr.write(
-            "usage: python -m bench._ui_children minimal | floor | datatable CACHE ROWS | traced LOG\n"
+            "usage: python -m bench._ui_children minimal | floor | datatable CACHE ROWS | traced LOG"
+            " | first-frame ours|minimal\n"
         )
         return 2
     return 0
