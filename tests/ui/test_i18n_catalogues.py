@@ -186,6 +186,20 @@ def test_nothing_is_kept_without_byte_code_nor_where_it_cannot_be_written(
     assert "bar.pending" in load_catalogue("id").messages  # parsed; the write failed quietly
 
 
+def test_a_kept_catalogue_cut_short_by_a_full_disk_leaves_no_part_behind(
+    kept_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept_dir.mkdir()
+
+    def full(self: Path, data: bytes) -> int:
+        self.open("wb").write(data[:10])  # what a full disk lets through
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    assert "bar.pending" in load_catalogue("id").messages
+    assert list(kept_dir.iterdir()) == []
+
+
 def test_every_vocabulary_value_has_a_label_in_every_language() -> None:
     for lang in LANGUAGES:
         translator = Translator(lang, strict=True)

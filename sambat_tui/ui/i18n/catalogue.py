@@ -183,10 +183,13 @@ def _shipped(text: str, lang: str, source: str) -> Catalogue:
     if not sys.dont_write_bytecode:
         entries = {k: (dict(m.forms), m.plural, m.placeholders) for k, m in catalogue.messages.items()}
         part = kept.with_name(f"{kept.name}.{os.getpid()}.part")
-        with contextlib.suppress(OSError):  # a read-only install parses at each start, as Python compiles
+        try:
             KEPT_DIR.mkdir(exist_ok=True)
             part.write_bytes(marshal.dumps((stamp, entries)))
             part.replace(kept)  # whole or not at all, for another process reading it meanwhile
+        except OSError:  # a read-only install (or a full disk) parses at each start, as Python compiles
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
     return catalogue
 
 
