@@ -400,3 +400,24 @@ def test_an_export_to_a_full_disk_says_so_in_one_line(
     code, out, err = _run(capsys, "export", "--csv", "-o", "/dev/full")  # every write: ENOSPC
     assert code == 1 and out == ""
     assert err.startswith("Disk penuh: berkas tidak bisa ditulis") and len(err.splitlines()) == 1
+
+
+def test_the_app_runs_with_a_short_switch_interval_and_the_collector_paused_until_its_first_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from sambat_tui import cli
+
+    seen: list[tuple[float, bool]] = []
+
+    def app_runs(args: Any) -> int:
+        seen.append((sys.getswitchinterval(), gc.isenabled()))
+        return 0
+
+    monkeypatch.setattr(cli, "_run_app", app_runs)
+    before = sys.getswitchinterval()
+    assert cli.run_app(cli.parse_app_start([]) or build_parser().parse_args([])) == 0
+    assert seen == [(pytest.approx(cli.APP_SWITCH_INTERVAL), False)]
+    assert before > cli.APP_SWITCH_INTERVAL  # shorter than Python's 5 ms, which the frames waited for
+    assert sys.getswitchinterval() == before and gc.isenabled()  # both as they were after the app
