@@ -26,6 +26,7 @@ from textual.app import App
 from textual.screen import Screen
 from textual.timer import Timer
 
+from sambat_tui.ui import collector
 from sambat_tui.ui.flows import Context, Flows
 from sambat_tui.ui.i18n import LANGUAGES, language, set_language, t
 from sambat_tui.ui.keys import Scope, bindings, check_keymap
@@ -159,7 +160,9 @@ class SambatApp(SupervisorAppKeys, App[None]):
             # frame. They live as long as the process: frozen, no later collection walks them (nor stalls a
             # key press on the way).
             gc.freeze()
+            collector.take_over()
             gc.enable()
+            self.set_interval(collector.TICK_SECONDS, collector.tick, name="collector")
         self.read_screens_css()
         if self.session is None:
             return
