@@ -30,6 +30,7 @@ from sambat_tui.ui import collector
 from sambat_tui.ui.flows import Context, Flows
 from sambat_tui.ui.i18n import LANGUAGES, language, set_language, t
 from sambat_tui.ui.keys import Scope, bindings, check_keymap
+from sambat_tui.ui.keys_in_order import KeysInOrder
 from sambat_tui.ui.messages import DataChanged, SyncFinished, SyncProgressed
 from sambat_tui.ui.ports import AppOptions, SessionPort
 from sambat_tui.ui.stylesheets import APP_CSS, SCREENS_CSS
@@ -65,7 +66,7 @@ def _sambat_commands() -> type[Provider]:
     return SambatCommands
 
 
-class SambatApp(SupervisorAppKeys, App[None]):
+class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
     CSS_PATH = APP_CSS
     TITLE = "SAMBAT"
     BINDINGS = bindings(Scope.APP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,6 +15,9 @@ from sambat_tui.ui.app import SambatApp
 from sambat_tui.ui.ports import AppOptions
 from sambat_tui.ui.screens.inbox import InboxScreen
 from tests.ui.fakes import NOW, FakeSession, make_records
+
+_CHARACTERS = {"enter": "\r", "backspace": "\x7f", "ctrl+u": "\x15", "escape": "\x1b"}
+"""What the terminal sends for the named keys the tests type."""
 
 
 @dataclass
@@ -41,19 +45,41 @@ class Running:
     async def burst(self, *keys: str) -> None:
         """Send keys as the terminal driver does when they arrive together (one SSH packet): no wait between
         them, unlike ``press``, which waits for the app to go idle after each key and so hides races."""
+        for key in keys:
+            self.burst_one(key)
+        await self.settled()
+
+    async def settled(self) -> None:
+        """Wait until the app has routed every key it holds (ui/keys_in_order.py) and the widgets are idle."""
+        for _ in range(200):
+            await self.pilot.pause()
+            if not self.app._held and self.app.keys_settled():
+                break
+        await self.pilot.pause()
+
+    def burst_one(self, key: str) -> None:
+        """Hand one key to the app as the terminal driver does, without waiting for it to be handled."""
         from textual import events
         from textual.keys import _character_to_key
 
         driver = self.app._driver
         assert driver is not None
+        name = _character_to_key(key) if len(key) == 1 else key
+        char = key if len(key) == 1 else _CHARACTERS.get(key)
+        event = events.Key(name, char)
+        event.set_sender(self.app)
+        driver.send_message(event)
+
+    async def trickle(self, gap: float, *keys: str) -> None:
+        """Send keys ``gap`` seconds apart, as a slow link delivers a word typed ahead: each one arrives while
+        the keys before it may still be on their way through the app. A gap of 0 is ``burst``."""
+        if not gap:
+            await self.burst(*keys)
+            return
         for key in keys:
-            name = _character_to_key(key) if len(key) == 1 else key
-            char = key if len(key) == 1 else {"enter": "\r", "backspace": "\x7f", "ctrl+u": "\x15"}.get(key)
-            event = events.Key(name, char)
-            event.set_sender(self.app)
-            driver.send_message(event)
-        await self.pilot.pause()
-        await self.pilot.pause()
+            self.burst_one(key)
+            await asyncio.sleep(gap)
+        await self.settled()
 
     def cursor_ref(self) -> str | None:
         row = self.inbox.listing.current

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import pytest
+from textual import events
 from textual.widgets import Input, TextArea
 
 from tests.ui.harness import record_drawn_rows, running
@@ -170,3 +172,86 @@ async def test_the_search_field_says_what_enter_and_esc_do_and_esc_closes_it() -
         assert r.app.focused is r.inbox.listing
         assert r.inbox.query_text == ""  # closed, not searched
         assert len(r.inbox.listing.marked) == 2  # esc in the field closed it, and only that
+
+
+# -- keys typed ahead of what the keys before them open or close (ui/keys_in_order.py) ---------------------
+# Each runs with the keys all at once (one packet) and a few milliseconds apart (a slow link delivering a
+# word typed ahead): before the app routed keys one at a time, the gaps made the keys after ``c`` or after a
+# search's ``enter`` run as the inbox list's own keys.
+
+GAPS = [0, 0.0001, 0.001, 0.004]
+
+
+@pytest.mark.parametrize("gap", GAPS)
+async def test_a_second_search_typed_after_enter_searches_its_own_words(gap: float) -> None:
+    async with running() as r:
+        first = r.cursor_ref()
+        await r.trickle(gap, "/", *"kec:klojen", "enter", "/", *"kec:blimbing", "enter")
+        assert r.inbox.query_text == "kec:blimbing"
+        assert r.app.screen is r.inbox
+        assert r.app.focused is r.inbox.listing
+        rows = r.inbox.listing.window.rows  # type: ignore[union-attr]
+        assert rows and all(row.kecamatan == "Blimbing" for row in rows)
+        assert r.session.outbox_entries == [], "letters of the search ran as the list's keys"
+        assert first is not None
+
+
+@pytest.mark.parametrize("gap", GAPS)
+async def test_words_typed_after_the_note_key_go_into_the_composer(gap: float) -> None:
+    from sambat_tui.ui.dialogs.compose import ComposeDialog
+
+    async with running() as r:
+        sort = (r.inbox.sort, r.inbox.descending)
+        await r.trickle(gap, "c", *"Sudah dicek")
+        assert isinstance(r.app.screen, ComposeDialog)
+        assert r.app.screen.query_one("#body", TextArea).text.endswith("Sudah dicek")
+        assert (r.inbox.sort, r.inbox.descending) == sort, "S of the note sorted the inbox"
+        assert r.session.outbox_entries == []
+
+
+@pytest.mark.parametrize("gap", GAPS)
+async def test_a_key_typed_after_esc_in_the_search_field_moves_the_list(gap: float) -> None:
+    async with running() as r:
+        rows = [row.public_ref for row in r.inbox.listing.visible_rows()]
+        assert r.cursor_ref() == rows[0]
+        await r.trickle(gap, "/", *"abc", "escape", "j")
+        assert not r.inbox.query_one("#search-box").display
+        assert r.app.screen.query_one("#search", Input).value == "abc"
+        assert r.cursor_ref() == rows[1]
+
+
+async def test_a_key_waits_for_a_busy_widget_only_so_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A widget that never goes idle makes the keys typed after it late, never lost."""
+    from sambat_tui.ui import keys_in_order
+
+    async with running() as r:
+        rows = [row.public_ref for row in r.inbox.listing.visible_rows()]
+        monkeypatch.setattr(keys_in_order, "HOLD_LIMIT", 0.05)
+        monkeypatch.setattr(keys_in_order, "busy_up_to_screen", lambda node: True)
+        r.burst_one("j")
+        r.burst_one("j")
+        await r.pilot.pause(0.3)
+        monkeypatch.undo()
+        await r.settled()
+        assert r.cursor_ref() == rows[2]
+        assert not r.app._held
+
+
+async def test_a_closed_dialog_holds_up_no_key() -> None:
+    """What a closed dialog's widgets still had queued is never handled: keys must not wait for it."""
+    from sambat_tui.ui import keys_in_order
+
+    async with running() as r:
+        rows = [row.public_ref for row in r.inbox.listing.visible_rows()]
+        await r.press("c")
+        area = r.app.screen.query_one("#body", TextArea)
+        await r.burst("escape")
+        assert r.app.screen is r.inbox
+        area._message_queue.put_nowait(events.Idle())  # left behind when its screen closed
+        assert keys_in_order.busy(area)
+        assert not keys_in_order.busy_up_to_screen(area)
+        r.app._on_its_way, r.app._on_its_way_to = events.Key("x", "x"), area  # the key that closed it
+        r.burst_one("j")
+        await r.pilot.pause()
+        assert not r.app._held
+        assert r.cursor_ref() == rows[1]

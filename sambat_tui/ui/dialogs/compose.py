@@ -90,7 +90,7 @@ class ComposeDialog(SendOrCancel[Composed]):
 
     def on_mount(self) -> None:
         area = self.query_one("#body", TextArea)
-        area.focus()
+        self.set_focus(area)
         area.move_cursor(area.document.end)  # a text given back (to fix, to send again): go on where it ends
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -99,13 +99,13 @@ class ComposeDialog(SendOrCancel[Composed]):
             if template.id == event.option.id:
                 area = self.query_one("#body", TextArea)
                 area.load_text(template.render(self._ref))
-                area.focus()
+                self.set_focus(area)
 
     def action_submit(self) -> None:
         body = self.query_one("#body", TextArea).text
         if not body.strip():
             self.query_one("#error", Static).update(Text(t("compose.empty")))
-            self.query_one("#body", TextArea).focus()
+            self.set_focus(self.query_one("#body", TextArea))
             return
         then: Action | None = None
         selects = self.query("#then")

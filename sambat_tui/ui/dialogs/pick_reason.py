@@ -33,7 +33,7 @@ class PickWithReason(SendOrCancel[_Answer]):
         reason = field.value.strip()
         if not reason:
             self.query_one("#error", Static).update(Text(t("dispose.reason_required")))
-            field.focus()
+            self.set_focus(field)
             return None
         return reason
 

@@ -98,7 +98,7 @@ class InboxScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.listing.empty_text = t("list.empty")
-        self.listing.focus()
+        self.set_focus(self.listing)
         # Rows before the first paint: an empty list drawn first would cost a second full frame on the wire.
         self.show_tab(0)
         self.query_one("#key-bar", KeyBar).update_now()  # the keys the first row allows, in the same frame
@@ -343,7 +343,7 @@ class InboxScreen(Screen[None]):
             search.display = False
             self._stop_search_ahead()
             self._ahead.drop()  # read for a search not made: by the next one, it may be out of date
-            self.listing.focus()
+            self.set_focus(self.listing)
 
     # -- tabs, search, sort ---------------------------------------------------------------------------------
 
