@@ -220,6 +220,15 @@ async def test_a_key_typed_after_esc_in_the_search_field_moves_the_list(gap: flo
         assert r.cursor_ref() == rows[1]
 
 
+@pytest.mark.parametrize("gap", GAPS)
+async def test_words_typed_after_ctrl_p_go_into_the_command_palette(gap: float) -> None:
+    """Textual's own screen, which focuses its field through the app's queue: the words still reach it."""
+    async with running() as r:
+        await r.trickle(gap, "ctrl+p", *"tema")
+        assert type(r.app.screen).__name__ == "CommandPalette"
+        assert r.app.screen.query_one(Input).value == "tema"
+
+
 async def test_a_key_waits_for_a_busy_widget_only_so_long(monkeypatch: pytest.MonkeyPatch) -> None:
     """A widget that never goes idle makes the keys typed after it late, never lost."""
     from sambat_tui.ui import keys_in_order
