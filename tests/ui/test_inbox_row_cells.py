@@ -1,0 +1,63 @@
+"""A drawn inbox row says how many cells it takes without measuring its texts, so it must be right."""
+
+from __future__ import annotations
+
+import random
+
+from rich.cells import cell_len
+from textual.strip import Strip
+
+from sambat_tui.domain.model import Status
+from sambat_tui.ui.widgets.inbox_list import InboxList
+from tests.ui.scenarios import BY_NAME, build
+
+AWKWARD = (
+    "Jalan rusak depan SDN 3",
+    "道路损坏 学校前面的路坏了",  # two cells a character
+    "Lampu mati 💡🔦 di gang 5",  # emoji, two cells
+    "e\u0301e\u0301 Kali Brantas",  # combining accents, no cell of their own
+    "zero\u200bwidth\u200dspace",
+    "x" * 500,
+    "",
+    "é" * 40 + "中" * 40,
+)
+
+
+def _random_title(rng: random.Random) -> str:
+    alphabet = "abc XYZ 019 éñ ü 中文字 한국 ﾃｽﾄ 💡🚧 \u0301\u200b-–—…"
+    return "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 160)))
+
+
+def _measured(strip: Strip) -> int:
+    return sum(cell_len(segment.text) for segment in strip if not segment.control)
+
+
+async def test_every_row_takes_the_cells_it_says_at_every_width() -> None:
+    scenario = BY_NAME["inbox"]
+    app, _session = build(scenario)
+    rng = random.Random(4)
+    titles = [*AWKWARD, *(_random_title(rng) for _ in range(300))]
+    async with app.run_test(size=scenario.size) as pilot:
+        await pilot.pause()
+        listing = app.screen.query_one(InboxList)
+        assert listing.window is not None and listing.window.rows
+        listing.render_line(1)  # reads the styles
+        row = listing.window.rows[0]
+        now = listing._now()
+        checked = 0
+        for width in (24, 40, 60, 80, 100, 120, 200):
+            for title in titles:
+                for status in Status:
+                    for pending, conflict in ((0, False), (1, False), (1, True)):
+                        variant = row._replace(
+                            title=title,
+                            status=status,
+                            pending=pending,
+                            conflict=conflict,
+                            assignee_id="field.dpuprpkp" if pending else None,
+                        )
+                        strip = listing._row_strip(variant, pending == 1, conflict, width, listing._base, now)
+                        assert strip.cell_length == width, (width, title)
+                        assert _measured(strip) == width, (width, title, status, pending, conflict)
+                        checked += 1
+        assert checked == 7 * len(titles) * len(Status) * 3
