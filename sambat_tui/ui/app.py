@@ -52,6 +52,9 @@ SHUTDOWN_WAIT_SECONDS = 30.0  # a sync in flight finishes its transaction before
 FOLLOW_SECONDS = 5.0
 """Seconds between the looks of a read-only window beside the one that syncs: has that one written? (SQLite's
 ``data_version``: no page is read.) Only then is everything read again."""
+PUSH_SOON_SECONDS = 2.0
+"""A change queued while the server answers goes out this long after, not at the next sync interval (a minute
+by default): the reporter sees the progress sooner, and the changes of a few keys in a row go out together."""
 
 
 def utc_now() -> datetime:
@@ -98,6 +101,8 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
         self._sync_gate = threading.Lock()
         self._closing = False
         self._sync_timer: Timer | None = None
+        self._push_timer: Timer | None = None
+        self._push_after_sync = False  # a change was queued while a sync ran: push it once that one is done
         self._take_over_failed = False  # taking the writer from a closed window went wrong once: not again
         for theme in THEMES.values():
             self.register_theme(theme)
@@ -143,7 +148,7 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
 
         self.session = session
         self.ctx = Context(session, self.now, self.options.read_only or session.read_only)
-        self.flows = Flows(self, self.ctx, self.refresh_bar)
+        self.flows = Flows(self, self.ctx, self._after_change)
         self.bar_state = BarState(read_only=self.ctx.read_only, synced_elsewhere=self._synced_elsewhere)
         self.refresh_bar()  # before the screen mounts: its status bar starts from this state
         return InboxScreen(self.ctx, self.flows)
@@ -228,6 +233,8 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
         """Wait for a sync in flight, then close the session (its store connections)."""
         if self._sync_timer is not None:
             self._sync_timer.stop()
+        if self._push_timer is not None:
+            self._push_timer.stop()
         with self._sync_gate:
             self._closing = True  # a sync thread that has not begun yet will not begin
         if not self._sync_idle.wait(SHUTDOWN_WAIT_SECONDS):
@@ -268,6 +275,27 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
 
     # -- sync -----------------------------------------------------------------------------------------------
 
+    def _after_change(self) -> None:
+        """A flow acted (queued changes, or was refused): the bar shows it, and the changes go out soon."""
+        self.refresh_bar()
+        self.push_soon()
+
+    def push_soon(self) -> None:
+        """Sync in ``PUSH_SOON_SECONDS`` when changes wait and the server answered last time. Offline they
+        wait for the interval, as does everything when syncs run only when asked (interval 0)."""
+        if self.options.sync_interval_seconds <= 0 or self._synced_elsewhere or self.session is None:
+            return
+        if self._syncing:
+            self._push_after_sync = True  # the run in flight may have read the outbox before this change
+            return
+        if self._push_timer is not None or not self.bar_state.pending or not self.bar_state.online:
+            return
+        self._push_timer = self.set_timer(PUSH_SOON_SECONDS, self._push_now, name="push soon")
+
+    def _push_now(self) -> None:
+        self._push_timer = None
+        self.start_sync()
+
     def start_sync(self, manual: bool = False) -> None:
         if self.session is None or self._syncing or self._synced_elsewhere:
             return
@@ -307,6 +335,9 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
         if self.ctx is not None:
             self.ctx.refresh_identity()  # the first sync brings the user's roles
         self.refresh_bar()
+        if self._push_after_sync:
+            self._push_after_sync = False
+            self.push_soon()
         if self._manual_sync:
             if report.error:
                 self.notify(t("notify.sync_failed", error=report.error), severity="warning")

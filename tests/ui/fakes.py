@@ -618,6 +618,7 @@ class FakeSync:
         self.online = True
         self.runs = 0
         self.gate: threading.Event | None = None  # when set, run_once waits for it (a slow sync)
+        self.outbox_read_before_gate = False  # a change queued while it waits is left for the next run
         self.threads: list[str] = []
         self.last_sync_at: datetime | None = None
 
@@ -626,14 +627,18 @@ class FakeSync:
         self.runs += 1
         if progress is not None:
             progress(SyncProgress("pull", 0, None))
+        with self._s.lock:
+            batch = list(self._s.outbox_entries)
         if self.gate is not None:
             self.gate.wait(timeout=10)
         if not self.online:
             return SyncReport(False, 0, 0, 0, 0, "connection refused")
         pushed = 0
         with self._s.lock:
-            for entry in list(self._s.outbox_entries):
-                if entry.state == "pending":
+            if not self.outbox_read_before_gate:
+                batch = list(self._s.outbox_entries)
+            for entry in batch:
+                if entry.state == "pending" and entry in self._s.outbox_entries:
                     self._s.outbox_entries.remove(entry)
                     record = self._s.find(entry.complaint_id)
                     if record is not None:

@@ -150,9 +150,10 @@ class OutboxScreen(Screen[None]):
 
     def _changed(self) -> None:
         self.reload()
-        refresh = getattr(self.app, "refresh_bar", None)
-        if callable(refresh):
-            refresh()
+        for name in ("refresh_bar", "push_soon"):  # a retried change goes out soon, as a new one does
+            call = getattr(self.app, name, None)
+            if callable(call):
+                call()
 
     def _attempt(
         self, act: Callable[[], None], done_message: str, on_full: Callable[[], None] | None = None
