@@ -628,16 +628,14 @@ class FakeSync:
         if progress is not None:
             progress(SyncProgress("pull", 0, None))
         with self._s.lock:
-            batch = list(self._s.outbox_entries)
+            taken = list(self._s.outbox_entries) if self.outbox_read_before_gate else None
         if self.gate is not None:
             self.gate.wait(timeout=10)
         if not self.online:
             return SyncReport(False, 0, 0, 0, 0, "connection refused")
         pushed = 0
         with self._s.lock:
-            if not self.outbox_read_before_gate:
-                batch = list(self._s.outbox_entries)
-            for entry in batch:
+            for entry in taken if taken is not None else list(self._s.outbox_entries):
                 if entry.state == "pending" and entry in self._s.outbox_entries:
                     self._s.outbox_entries.remove(entry)
                     record = self._s.find(entry.complaint_id)

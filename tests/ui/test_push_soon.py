@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 
 import pytest
 
@@ -26,10 +27,12 @@ def _assigned(n: int = 30) -> FakeSession:
     return session
 
 
-async def _until(condition: object, limit: float = 5.0) -> bool:
-    deadline = asyncio.get_running_loop().time() + limit
-    while asyncio.get_running_loop().time() < deadline:
-        if callable(condition) and condition():
+async def _until(condition: Callable[[], bool], limit: float = 5.0) -> bool:
+    """Whether ``condition`` came true within ``limit`` seconds (the sync runs in a thread of its own)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while loop.time() < deadline:
+        if condition():
             return True
         await asyncio.sleep(0.02)
     return False
@@ -80,11 +83,11 @@ async def test_a_change_made_during_a_sync_goes_out_after_it() -> None:
         assert session.outbox.counts().pending == 0
 
 
-async def test_keys_in_a_row_go_out_in_one_sync() -> None:
+async def test_keys_in_a_row_go_out_in_one_sync(monkeypatch: pytest.MonkeyPatch) -> None:
     session = _assigned()
     async with running(session, sync_interval_seconds=3600) as r:
         assert await _until(lambda: session.sync.runs == 1 and not r.app._syncing)
-        app_module.PUSH_SOON_SECONDS = 0.5  # longer than the three keys take (undone by the fixture)
+        monkeypatch.setattr(app_module, "PUSH_SOON_SECONDS", 0.5)  # longer than the three keys take
         await r.press("t", "t", "t")
         assert await _until(lambda: session.sync.runs == 2 and not r.app._syncing)
         await asyncio.sleep(0.6)
