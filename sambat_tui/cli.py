@@ -169,6 +169,11 @@ def safe(text: object, max_len: int | None = None) -> str:
 PROG = "sambat-tui"
 
 
+LANGS = ("id", "en")
+_READ_ONLY_HELP = "open the app without any mutating key"
+_LANG_HELP = "language of the app and the messages"
+
+
 def _add_app_options(parser: argparse.ArgumentParser, *, version: bool = False) -> None:
     """The options before any command: those the app itself takes, and ``--version`` when asked."""
     parser.add_argument(
@@ -178,8 +183,8 @@ def _add_app_options(parser: argparse.ArgumentParser, *, version: bool = False) 
     )
     if version:
         parser.add_argument("--version", action="version", version=f"sambat-tui {__version__}")
-    parser.add_argument("--read-only", action="store_true", help="open the app without any mutating key")
-    parser.add_argument("--lang", choices=("id", "en"), help="language of the app and the messages")
+    parser.add_argument("--read-only", action="store_true", help=_READ_ONLY_HELP)
+    parser.add_argument("--lang", choices=LANGS, help=_LANG_HELP)
 
 
 class _NotAppStart(Exception):
@@ -227,9 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Kotak masuk pengaduan untuk operator OPD / complaint inbox for agency operators.",
     )
     _add_app_options(parser, version=True)
-    # The same option after the command; SUPPRESS keeps a subcommand's default from overwriting the value
-    # given before the command (argparse copies subparser defaults over the namespace).
-    common = argparse.ArgumentParser(add_help=False)
+    # The same options after the command (`sambat-tui demo --lang en` is how people type it); SUPPRESS keeps
+    # a subcommand's default from overwriting the value given before the command (argparse copies subparser
+    # defaults over the namespace).
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS, help=_READ_ONLY_HELP)
+    after.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=_LANG_HELP)
+    common = argparse.ArgumentParser(add_help=False, parents=[after])
     common.add_argument("--profile", default=argparse.SUPPRESS, help="profile name")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -299,8 +308,10 @@ def build_parser() -> argparse.ArgumentParser:
     locate = commands.add_parser("locate", parents=[common], help="where config, data and logs are")
     locate.set_defaults(run=cmd_locate)
 
-    demo = commands.add_parser(
-        "demo", help="try it: an embedded server with a seeded city, the app signed in as one desk"
+    demo = commands.add_parser(  # no --profile: the demo signs in a profile of its own
+        "demo",
+        parents=[after],
+        help="try it: an embedded server with a seeded city, the app signed in as one desk",
     )
     from sambat_tui.cli_demo import configure_parser as configure_demo
 
