@@ -88,14 +88,20 @@ class StatusBar(Widget):
         elif s.synced_elsewhere:
             # Not "never synced" nor offline: this window does not sync, the one holding the cache does.
             left.append("⇄ " + t("bar.synced_elsewhere"), self._style("dim"))
-        elif s.online is None:
+        elif s.online is None and s.last_sync_at is None:
             left.append("◌ " + t("bar.never_synced"), self._style("dim"))
+        elif s.online is None:
+            # Not tried yet in this session: no claim either way, only when the cache was last synced (it was:
+            # "never synced" beside "last sync 11.58" contradicted itself at every start).
+            left.append("◌ ", self._style("dim"))
         elif s.online:
             left.append("● " + t("bar.online"), self._style("online"))
         else:
             left.append("○ " + t("bar.offline"), self._style("offline"))
         if s.last_sync_at is not None and not s.syncing:
-            left.append(" · " + t("bar.last_sync", time=fmt.clock(s.last_sync_at)))
+            if s.online is not None or s.synced_elsewhere:
+                left.append(" · ")
+            left.append(t("bar.last_sync", time=fmt.clock(s.last_sync_at)))
         left.append(" · ")
         left.append(t("bar.pending", n=s.pending), self._style("warn") if s.pending else Style())
         if s.failed:
