@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from textual.strip import Strip
 
 from sambat_tui.domain.model import Status
-from sambat_tui.ui.widgets.inbox_list import InboxList
+from sambat_tui.ui.widgets.inbox_list import InboxList, layout_for
 from tests.ui.scenarios import BY_NAME, build
 
 AWKWARD = (
@@ -61,3 +61,31 @@ async def test_every_row_takes_the_cells_it_says_at_every_width() -> None:
                         assert _measured(strip) == width, (width, title, status, pending, conflict)
                         checked += 1
         assert checked == 7 * len(titles) * len(Status) * 3
+
+
+async def test_a_cut_cell_ends_with_an_ellipsis_and_a_whole_one_does_not() -> None:
+    scenario = BY_NAME["inbox"]
+    app, _session = build(scenario)
+    async with app.run_test(size=scenario.size) as pilot:
+        await pilot.pause()
+        listing = app.screen.query_one(InboxList)
+        assert listing.window is not None and listing.window.rows
+        listing.render_line(1)
+        row = listing.window.rows[0]
+        now = listing._now()
+        title_width = next(c.width for c in layout_for(80).columns if c.id == "title")
+
+        def drawn(title: str) -> str:
+            return "".join(
+                s.text
+                for s in listing._row_strip(row._replace(title=title), False, False, 80, listing._base, now)
+            )
+
+        whole = "x" * title_width
+        assert whole + " " in drawn(whole) and "…" not in drawn(whole)
+        cut = drawn("Galian kabel tidak ditutup kembali")
+        assert "Galian kabel tidak ditutup kembali"[: title_width - 1] + "… " in cut
+        wide = drawn(
+            "中" * title_width
+        )  # a wide character that would straddle the edge gives way to the mark
+        assert "中" * ((title_width - 1) // 2) + " " * ((title_width - 1) % 2) + "…" in wide

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 MARK = "●"
 PENDING_MARK = "⇡"
 CONFLICT_MARK = "!"
+ELLIPSIS: Final = "…"
 _MAX_CELL_CHARS = 300  # longest text looked at for one cell; a 10,000-character title costs nothing more
 
 
@@ -79,7 +80,12 @@ def layout_for(width: int) -> Layout:
 
 
 def _cell(text: str, width: int) -> str:
-    return set_cell_size(one_line(text, _MAX_CELL_CHARS), width)
+    line = one_line(text, _MAX_CELL_CHARS)
+    # A cut text says so ("Galian kabel tidak d" read as a whole title); ASCII, most titles, is measured by
+    # its length, without filling rich's cell-length cache with row texts.
+    if width > 1 and (len(line) > width if line.isascii() else cell_len(line) > width):
+        return set_cell_size(line, width - 1) + ELLIPSIS
+    return set_cell_size(line, width)
 
 
 _ROW_PARTS = (
