@@ -43,6 +43,8 @@ class TimelineEntry:
     detail: str
     """For a disposition: where it went (``dpuprpkp/dpuprpkp.jalan -> dlh``); empty for updates."""
     pending: bool
+    by_rule: bool = False
+    """Whether ``author`` is the routing or deadline rule that made it (``sla.resolve``), not a person."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ def timeline_entry(item: TimelineItem) -> TimelineEntry:
         status_after=None,
         detail=detail,
         pending=item.pending,
+        by_rule=not data.get("actor_id") and bool(data.get("rule_id")),
     )
 
 

@@ -169,7 +169,9 @@ def entry_heading(entry: TimelineEntry) -> Text:
     section = "update" if entry.kind == "update" else "disposition"
     text.append(vocabulary(section, entry.subkind))
     text.append(" · " + fmt.when(entry.at))
-    if entry.author:
+    if entry.author and entry.by_rule:
+        text.append(" · " + t("timeline.by_rule", rule=text_of(entry.author, 60)))
+    elif entry.author:
         text.append(" · " + text_of(entry.author, 60))
     if entry.status_after is not None:
         text.append("  " + t("timeline.status_after", status=vocabulary("status", entry.status_after.value)))
