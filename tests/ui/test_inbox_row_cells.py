@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
+from collections.abc import AsyncIterator
+from datetime import datetime
 
 from rich.cells import cell_len
 from textual.strip import Strip
 
 from sambat_tui.domain.model import Status
+from sambat_tui.ui.ports import InboxRow
 from sambat_tui.ui.widgets.inbox_list import InboxList, layout_for
 from tests.ui.scenarios import BY_NAME, build
 
@@ -32,18 +36,23 @@ def _measured(strip: Strip) -> int:
     return sum(cell_len(segment.text) for segment in strip if not segment.control)
 
 
-async def test_every_row_takes_the_cells_it_says_at_every_width() -> None:
+@contextlib.asynccontextmanager
+async def _first_row() -> AsyncIterator[tuple[InboxList, InboxRow, datetime]]:
+    """The inbox scenario's list, ready to draw, with its first row and its clock."""
     scenario = BY_NAME["inbox"]
     app, _session = build(scenario)
-    rng = random.Random(4)
-    titles = [*AWKWARD, *(_random_title(rng) for _ in range(300))]
     async with app.run_test(size=scenario.size) as pilot:
         await pilot.pause()
         listing = app.screen.query_one(InboxList)
         assert listing.window is not None and listing.window.rows
         listing.render_line(1)  # reads the styles
-        row = listing.window.rows[0]
-        now = listing._now()
+        yield listing, listing.window.rows[0], listing._now()
+
+
+async def test_every_row_takes_the_cells_it_says_at_every_width() -> None:
+    rng = random.Random(4)
+    titles = [*AWKWARD, *(_random_title(rng) for _ in range(300))]
+    async with _first_row() as (listing, row, now):
         checked = 0
         for width in (24, 40, 60, 80, 100, 120, 200):
             for title in titles:
@@ -64,15 +73,7 @@ async def test_every_row_takes_the_cells_it_says_at_every_width() -> None:
 
 
 async def test_a_cut_cell_ends_with_an_ellipsis_and_a_whole_one_does_not() -> None:
-    scenario = BY_NAME["inbox"]
-    app, _session = build(scenario)
-    async with app.run_test(size=scenario.size) as pilot:
-        await pilot.pause()
-        listing = app.screen.query_one(InboxList)
-        assert listing.window is not None and listing.window.rows
-        listing.render_line(1)
-        row = listing.window.rows[0]
-        now = listing._now()
+    async with _first_row() as (listing, row, now):
         title_width = next(c.width for c in layout_for(80).columns if c.id == "title")
 
         def drawn(title: str) -> str:
