@@ -799,6 +799,7 @@ def _run_app(args: argparse.Namespace) -> int:
 
     profile = _profile(args)
     config = load_config(profile)
+    handler, log_problem = _log_file(profile.log_dir / "sambat-tui.log")
     options = AppOptions(
         lang=args.lang or config.lang,
         theme=config.theme,
@@ -806,6 +807,7 @@ def _run_app(args: argparse.Namespace) -> int:
         read_only=args.read_only,
         sync_interval_seconds=float(config.sync_interval_seconds),
         profile_name=profile.name,
+        log_problem=log_problem,
     )
 
     def open_session() -> Any:
@@ -821,17 +823,30 @@ def _run_app(args: argparse.Namespace) -> int:
     # While the app owns the terminal, log records go to the profile's log file, never to the screen.
     import logging
 
-    profile.log_dir.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(profile.log_dir / "sambat-tui.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger().addHandler(handler)
+    if handler is not None:
+        logging.getLogger().addHandler(handler)
     try:
         app.run()
     finally:
         app.close_session()
-        logging.getLogger().removeHandler(handler)
-        handler.close()
+        if handler is not None:
+            logging.getLogger().removeHandler(handler)
+            handler.close()
     return EXIT_OK
+
+
+def _log_file(path: Path) -> tuple[Any, str | None]:
+    """The app's log handler, or None and why: a log that cannot be opened (a full or read-only disk, a
+    file left by ``sudo``) must not keep anyone from their work; the app says so and runs without it."""
+    import logging
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as error:
+        return None, safe(error, 300)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return handler, None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

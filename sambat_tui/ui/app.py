@@ -170,6 +170,8 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
             gc.enable()
             self.set_interval(collector.TICK_SECONDS, collector.tick, name="collector")
         self.read_screens_css()
+        if self.options.log_problem is not None:
+            self.notify(t("notify.no_log", error=self.options.log_problem), severity="warning", timeout=20)
         if self.session is None:
             return
         self._finish_opening(self.session)

@@ -138,6 +138,8 @@ class AppOptions(NamedTuple):
     read_only: bool = False
     sync_interval_seconds: float = 60.0
     profile_name: str = "default"
+    log_problem: str | None = None
+    """Why the log file could not be opened (the app runs without it and says so), or None."""
 
 
 if TYPE_CHECKING:

@@ -1,5 +1,5 @@
 """A full disk under the cache: the act is refused in words, nothing is queued, and what the user wrote is
-given back in its dialog, to send once there is room."""
+given back in its dialog, to send once there is room. A log file that cannot be written keeps nobody out."""
 
 from __future__ import annotations
 
@@ -117,3 +117,11 @@ async def test_an_outbox_edit_on_a_full_disk_gives_the_edited_text_back() -> Non
         session.room = None
         await r.press("ctrl+s")
         assert "ditambah" in session.outbox_entries[0].details.get("text", "")
+
+
+async def test_without_a_log_file_the_app_opens_and_says_it_runs_without_one() -> None:
+    async with running(log_problem="[Errno 28] No space left on device") as r:
+        assert r.app.screen.query_one("InboxList") is not None
+        assert _said(r, "Berkas log tidak bisa ditulis ([Errno 28] No space left on device)")
+    async with running() as r:
+        assert not _said(r, "Berkas log")

@@ -421,3 +421,30 @@ def test_the_app_runs_with_a_short_switch_interval_and_the_collector_paused_unti
     assert seen == [(pytest.approx(cli.APP_SWITCH_INTERVAL), False)]
     assert before > cli.APP_SWITCH_INTERVAL  # shorter than Python's 5 ms, which the frames waited for
     assert sys.getswitchinterval() == before and gc.isenabled()  # both as they were after the app
+
+
+def test_a_log_file_that_cannot_be_opened_does_not_keep_the_app_from_opening(
+    items: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import logging
+
+    from sambat_tui import cli
+    from sambat_tui.ui.app import SambatApp
+
+    # What a `sudo sambat-tui` once, a read-only or a full disk leave: a log path nobody can open.
+    profile_paths().log_dir.joinpath("sambat-tui.log").mkdir(parents=True)
+    seen: list[str | None] = []
+
+    def runs(app: SambatApp) -> None:
+        seen.append(app.options.log_problem)
+
+    monkeypatch.setattr(cli, "_without_terminal", lambda args: None)
+    monkeypatch.setattr(SambatApp, "run", runs)
+    handlers = list(logging.getLogger().handlers)
+    assert cli.run_app(build_parser().parse_args([])) == 0
+    assert len(seen) == 1 and seen[0] is not None and "Is a directory" in seen[0]
+    assert logging.getLogger().handlers == handlers
+    profile_paths().log_dir.joinpath("sambat-tui.log").rmdir()
+    assert cli.run_app(build_parser().parse_args([])) == 0
+    assert seen[1] is None and profile_paths().log_dir.joinpath("sambat-tui.log").is_file()
+    assert logging.getLogger().handlers == handlers
