@@ -15,8 +15,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,7 +22,6 @@ from typing import Any
 import httpx
 import pytest
 
-from sambat_tui.central import cli as central_cli
 from tests.support.server import CentralServer
 
 pytestmark = pytest.mark.e2e
@@ -39,13 +36,6 @@ GROUP_TAGS = {
     "service_request_updates": "request_update",
 }
 """Open311.pm's ``_get_xml_object``: these item tags are always lists (ForceArray), wrappers folded away."""
-
-
-def _api_key(server: CentralServer, name: str) -> str:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert central_cli.main(["apikey", "create", "--name", name, "--data-dir", str(server.data_dir)]) == 0
-    return out.getvalue().strip()
 
 
 def xml_simple(element: ET.Element) -> Any:
@@ -140,7 +130,7 @@ class FixMyStreetOpen311:
 
 
 def test_fixmystreet_sends_a_report_and_fetches_it_and_its_updates(central_server: CentralServer) -> None:
-    fms = FixMyStreetOpen311(f"{central_server.url}/open311/v2/", _api_key(central_server, "fixmystreet"))
+    fms = FixMyStreetOpen311(f"{central_server.url}/open311/v2/", central_server.api_key("fixmystreet"))
     services = fms.get_service_list()["service"]
     pothole = next(s for s in services if s["service_code"] == "JALAN_RUSAK")
     assert pothole["metadata"] == "true" and pothole["type"] == "realtime"
@@ -188,7 +178,7 @@ def test_fixmystreet_reads_our_errors(central_server: CentralServer) -> None:
 
 def test_the_georeport_python_client(central_server: CentralServer) -> None:
     georeport = pytest.importorskip("georeport", reason="the georeport client (PyPI) is not installed")
-    key = _api_key(central_server, "georeport-python")
+    key = central_server.api_key("georeport-python")
     root = f"{central_server.url}/open311/v2"
     posted = httpx.post(
         f"{root}/requests.json",

@@ -4,15 +4,12 @@ citizen reads the answer through Open311 and on the tracking page. A real ``samb
 
 from __future__ import annotations
 
-import contextlib
-import io
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import httpx
 import pytest
 
-from sambat_tui.central import cli as central_cli
 from sambat_tui.cli import main as tui
 from tests.support.server import CentralServer
 
@@ -20,14 +17,6 @@ pytestmark = pytest.mark.e2e
 
 OPERATOR = "operator.dpuprpkp"
 RESPONSE = 'Lubang sudah ditambal tim UPT pada pagi ini. Terima kasih <laporan> & "foto"-nya.'
-
-
-def api_key(server: CentralServer, name: str) -> str:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        code = central_cli.main(["apikey", "create", "--name", name, "--data-dir", str(server.data_dir)])
-    assert code == 0
-    return out.getvalue().strip()
 
 
 def _tui(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -39,7 +28,7 @@ def _tui(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
 def test_a_complaint_filed_through_open311_reaches_the_desk_and_its_answer_comes_back(
     central_server: CentralServer, client_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    key = api_key(central_server, "lapor-malang-android")
+    key = central_server.api_key("lapor-malang-android")
     with httpx.Client(base_url=central_server.url, timeout=30) as citizen:
         posted = citizen.post(
             "/open311/v2/requests.json",

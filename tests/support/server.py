@@ -151,17 +151,23 @@ class CentralServer:
 
     # --- tokens and plain requests (test set-up, not the client under test) ---
 
+    def _created(self, *argv: str) -> str:
+        """What ``sambat-central <argv> --data-dir D`` prints: the token or key it created."""
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = central_cli.main([*argv, "--data-dir", str(self.data_dir)])
+        if code != 0:
+            raise ServerError(f"{' '.join(argv)} exited with {code}")
+        return out.getvalue().strip()
+
     def token(self, user_id: str) -> str:
         if user_id not in self.tokens:
-            out = io.StringIO()
-            with contextlib.redirect_stdout(out):
-                code = central_cli.main(
-                    ["token", "create", "--user", user_id, "--data-dir", str(self.data_dir)]
-                )
-            if code != 0:
-                raise ServerError(f"token create --user {user_id} exited with {code}")
-            self.tokens[user_id] = out.getvalue().strip()
+            self.tokens[user_id] = self._created("token", "create", "--user", user_id)
         return self.tokens[user_id]
+
+    def api_key(self, name: str) -> str:
+        """A new Open311 partner key named ``name`` (``sambat-central apikey create``)."""
+        return self._created("apikey", "create", "--name", name)
 
     def http(self, user_id: str) -> httpx.Client:
         if user_id not in self._clients:
