@@ -59,11 +59,18 @@ def _check_location(request: IntakeRequest) -> None:
 
 
 def _check_category(tx: ReadTx, code: str) -> None:
-    if tx.category(code) is None:
+    category = tx.category(code)
+    if category is None:
         raise ApiProblem(
             ProblemCode.VALIDATION_FAILED,
             f"Kategori {code!r} tidak dikenal / unknown category {code!r}",
             extra={"errors": [{"loc": ["body", "category_code"], "msg": "unknown category"}]},
+        )
+    if not category.active:
+        raise ApiProblem(
+            ProblemCode.VALIDATION_FAILED,
+            f"Kategori {code!r} sudah tidak dipakai / category {code!r} is retired",
+            extra={"errors": [{"loc": ["body", "category_code"], "msg": "retired category"}]},
         )
 
 

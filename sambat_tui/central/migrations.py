@@ -332,4 +332,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         "duplicates index",
         tuple(i.ddl for i in SECONDARY_INDEXES if i.name == "complaints_duplicate_of"),
     ),
+    # A category a city removes from its table is retired, not deleted: complaints filed under it keep it.
+    Migration(
+        6, "retired categories", ("ALTER TABLE categories ADD COLUMN active INTEGER NOT NULL DEFAULT 1",)
+    ),
 )

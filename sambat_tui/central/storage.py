@@ -314,6 +314,7 @@ def _category_from_row(row: sqlite3.Row) -> Category:
         default_agency_id=row["default_agency_id"],
         default_desk_id=row["default_desk_id"],
         sla_class=row["sla_class"],
+        active=bool(row["active"]),
     )
 
 
@@ -827,6 +828,7 @@ class WriteTx(ReadTx):
             "default_agency_id": category.default_agency_id,
             "default_desk_id": category.default_desk_id,
             "sla_class": category.sla_class.value,
+            "active": int(category.active),
         }
         return self._put_reference(
             "categories", "code", category.code, columns, Entity.CATEGORY, category.model_dump_json()

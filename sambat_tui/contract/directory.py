@@ -32,6 +32,8 @@ class Category(WireModel):
     """Null for matters outside the city: routing picks the external body."""
     default_desk_id: Identifier | None = None
     sla_class: SlaClass
+    active: bool = True
+    """False once the city removed it from its table: offered to no new complaint, still named by old ones."""
 
 
 class User(WireModel):

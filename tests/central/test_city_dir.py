@@ -7,6 +7,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 
 from sambat_tui.central import cli
@@ -177,3 +178,81 @@ def _pju_agency(data_dir: Path) -> str | None:
         storage.close()
     assert category is not None
     return category.default_agency_id
+
+
+BAPENDA = {
+    "agencies.csv": "bapenda,Badan Pendapatan Daerah,Bapenda,opd\n",
+    "desks.csv": "bapenda.pajak,bapenda,Bidang Pajak Daerah\n",
+    "categories.csv": "PBB,PBB / pajak bumi dan bangunan,ekonomi,bapenda,bapenda.pajak,normatif,\n",
+}
+
+
+def _name_bapenda(city: Path, named: bool) -> None:
+    for name, row in BAPENDA.items():
+        text = (city / name).read_text(encoding="utf-8").replace(row, "")
+        (city / name).write_text(text + (row if named else ""), encoding="utf-8")
+
+
+def _bapenda_seen(server: CentralServer) -> tuple[bool, bool, bool]:
+    """(agency active, category active, category offered through Open311)."""
+    http = server.http("coordinator")
+    agency = next(a for a in http.get("/v1/agencies").json() if a["id"] == "bapenda")
+    category = next(c for c in http.get("/v1/categories").json() if c["code"] == "PBB")
+    services = httpx.get(f"{server.url}/open311/v2/services.json", timeout=30).json()
+    return agency["active"], category["active"], any(s["service_code"] == "PBB" for s in services)
+
+
+def test_rows_removed_from_a_city_table_are_retired_and_come_back_when_named_again(
+    city: Path, tmp_path: Path
+) -> None:
+    _name_bapenda(city, True)
+    server = CentralServer(data_dir=tmp_path / "central", serve_options=("--city-dir", str(city)))
+    server.start()
+    try:
+        assert _bapenda_seen(server) == (True, True, True)
+        filed = server.intake(
+            category_code="PBB", title="PBB salah hitung", description="Tagihan PBB naik dua kali."
+        )
+        assert filed["agency_id"] == "bapenda"
+    finally:
+        server.stop()
+
+    _name_bapenda(city, False)  # the city merged Bapenda into another agency
+    server.start()
+    try:
+        assert _bapenda_seen(server) == (False, False, False)
+        refused = server.http("coordinator").put(
+            f"/v1/complaints/{uuid.uuid4()}",
+            json={"channel": "web", "title": "PBB", "description": "Tagihan PBB.", "category_code": "PBB"},
+        )
+        assert refused.status_code == 422 and "retired" in refused.text
+        key = server.api_key("lapor-app")
+        posted = httpx.post(
+            f"{server.url}/open311/v2/requests.json",
+            data={
+                "api_key": key,
+                "service_code": "PBB",
+                "address_string": "Jl. Ijen 1",
+                "description": "PBB",
+            },
+            timeout=30,
+        )
+        assert posted.status_code == 404 and "unknown service_code" in posted.text
+        kept = server.complaint(filed["id"])  # filed before: still under its category and agency
+        assert (kept["category_code"], kept["agency_id"]) == ("PBB", "bapenda")
+        other = server.intake()
+        refused_dispose = server.http("coordinator").post(
+            f"/v1/complaints/{other['id']}/dispositions",
+            json={"kind": "dispose", "to_agency": "bapenda", "reason": "Urusan pajak daerah"},
+            headers={"If-Match": f'"v{other["version"]}"', "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert refused_dispose.status_code in (409, 422), refused_dispose.text
+    finally:
+        server.stop()
+
+    _name_bapenda(city, True)
+    server.start()
+    try:
+        assert _bapenda_seen(server) == (True, True, True)
+    finally:
+        server.stop()

@@ -213,6 +213,7 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
                 service_keywords(rules, c.code),
             )
             for c in categories
+            if c.active
         ]
         return _answer(fmt, "services", document, max_age=300)
 

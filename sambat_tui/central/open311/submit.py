@@ -198,7 +198,7 @@ def _read_form(context: Context, catalogue: AttributeCatalogue, reader: ParamRea
     code = code.strip()
     with context.storage.read() as tx:
         category = tx.category(code)
-    if category is None:
+    if category is None or not category.active:
         raise Open311Error(NOT_FOUND, "service_code tidak dikenal / unknown service_code")
     lat, lon = _coordinate(reader, "lat", 90.0), _coordinate(reader, "long", 180.0)
     if (reader.text("lat") is None) != (reader.text("long") is None):
