@@ -22,7 +22,7 @@ from sambat_tui.domain.model import (
     Status,
     UpdateKind,
 )
-from sambat_tui.domain.routing import RouteDecision
+from sambat_tui.domain.routing import RouteDecision, UnknownCategory
 from sambat_tui.domain.sla import deadlines_for
 
 SYSTEM_AUTHOR = "system"
@@ -58,14 +58,18 @@ def _check_location(request: IntakeRequest) -> None:
         )
 
 
+def _unknown_category(code: str) -> ApiProblem:
+    return ApiProblem(
+        ProblemCode.VALIDATION_FAILED,
+        f"Kategori {code!r} tidak dikenal / unknown category {code!r}",
+        extra={"errors": [{"loc": ["body", "category_code"], "msg": "unknown category"}]},
+    )
+
+
 def _check_category(tx: ReadTx, code: str) -> None:
     category = tx.category(code)
     if category is None:
-        raise ApiProblem(
-            ProblemCode.VALIDATION_FAILED,
-            f"Kategori {code!r} tidak dikenal / unknown category {code!r}",
-            extra={"errors": [{"loc": ["body", "category_code"], "msg": "unknown category"}]},
-        )
+        raise _unknown_category(code)
     if not category.active:
         raise ApiProblem(
             ProblemCode.VALIDATION_FAILED,
@@ -83,12 +87,17 @@ def intake(context: Context, user: User, complaint_id: UUID, request: IntakeRequ
         with context.storage.read() as reader:
             _check_category(reader, request.category_code)
     # Decided before the write lock is taken: routing reads only the request and the rules.
-    decision = context.router.route(
-        title=request.title,
-        description=request.description,
-        category_code=request.category_code,
-        kecamatan=request.location.kecamatan,
-    )
+    try:
+        decision = context.router.route(
+            title=request.title,
+            description=request.description,
+            category_code=request.category_code,
+            kecamatan=request.location.kecamatan,
+        )
+    except UnknownCategory as error:
+        # The database names a category the routing tables do not (a city's database served without its
+        # city directory): refused in words, not a 500.
+        raise _unknown_category(error.code) from None
     now = context.now()
     with context.storage.write(now) as tx:
         existing = tx.complaint(str(complaint_id))

@@ -256,3 +256,16 @@ def test_rows_removed_from_a_city_table_are_retired_and_come_back_when_named_aga
         assert _bapenda_seen(server) == (True, True, True)
     finally:
         server.stop()
+
+    # The city's database served without its directory: the routing tables are the shipped ones, which do
+    # not know PBB. Filing under it is refused in words (it was a 500).
+    shipped = CentralServer(data_dir=server.data_dir, port=server.port)
+    shipped.start()
+    try:
+        refused = shipped.http("coordinator").put(
+            f"/v1/complaints/{uuid.uuid4()}",
+            json={"channel": "web", "title": "PBB", "description": "Tagihan PBB.", "category_code": "PBB"},
+        )
+        assert refused.status_code == 422 and "unknown category 'PBB'" in refused.text
+    finally:
+        shipped.stop()
