@@ -31,6 +31,7 @@ from sambat_tui.domain.timefmt import format_datetime
 
 if TYPE_CHECKING:
     import argparse
+    import logging
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -835,7 +836,7 @@ def _run_app(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _log_file(path: Path) -> tuple[Any, str | None]:
+def _log_file(path: Path) -> tuple[logging.Handler | None, str | None]:
     """The app's log handler, or None and why: a log that cannot be opened (a full or read-only disk, a
     file left by ``sudo``) must not keep anyone from their work; the app says so and runs without it."""
     import logging
