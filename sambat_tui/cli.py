@@ -108,8 +108,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "login.next": ("Jalankan `sambat-tui sync` untuk mengunduh data.", "Run `sambat-tui sync` to download."),
     "disk_full": (
-        "Disk penuh: perubahan ini tidak tersimpan. Kosongkan ruang disk, lalu coba lagi. ({error})",
-        "The disk is full: this change was not saved. Free some disk space, then try again. ({error})",
+        "Disk penuh atau tidak bisa ditulis: perubahan ini tidak tersimpan. Kosongkan ruang disk, lalu coba"
+        " lagi. ({error})",
+        "The disk is full or cannot be written: this change was not saved. Free some disk space, then try"
+        " again. ({error})",
     ),
     "disk_full.file": (
         "Disk penuh: berkas tidak bisa ditulis ({error}). Kosongkan ruang disk, lalu coba lagi.",
@@ -866,7 +868,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except OSError as error:
-        if error.errno != errno.ENOSPC:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             raise
         # An export, a profile or a token written to a full disk: one line, as a full cache says it.
         sys.stderr.write(Out().text("disk_full.file", error=safe(error, 300)) + "\n")

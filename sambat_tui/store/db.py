@@ -81,18 +81,32 @@ class StoreLocked(StoreError):
 
 
 class StoreFull(StoreError):
-    """The disk holding the cache is full: the transaction was rolled back, nothing of it was written."""
+    """The disk holding the cache took no write: the transaction was rolled back, nothing of it was written.
+
+    Full (SQLITE_FULL, ENOSPC) or any I/O error SQLite met writing (SQLITE_IOERR_*): a disk quota or a file
+    size limit reach SQLite as I/O errors (EDQUOT, EFBIG), as does a failing disk. Each is told and handled as
+    a full disk: nothing was written, the user is told, the same act works once the disk takes writes again.
+    """
 
 
+_SQLITE_IOERR = 10
 _SQLITE_FULL = 13
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 def _full(path: Path, error: BaseException) -> StoreFull | None:
-    """``error`` as a ``StoreFull``, if it says the disk is full (SQLite's SQLITE_FULL, or ENOSPC)."""
+    """``error`` as a ``StoreFull``, if it says the cache's disk took no write (see ``StoreFull``)."""
     code = getattr(error, "sqlite_errorcode", None) if isinstance(error, sqlite3.Error) else None
-    if not (code == _SQLITE_FULL or (isinstance(error, OSError) and error.errno == errno.ENOSPC)):
-        return None
-    return StoreFull(f"the disk holding {path} is full: nothing of this change was written ({error})")
+    # An extended result code (SQLITE_IOERR_WRITE is 778) keeps its primary code in its low byte.
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary == _SQLITE_FULL or (isinstance(error, OSError) and error.errno in _NO_ROOM):
+        return StoreFull(f"the disk holding {path} is full: nothing of this change was written ({error})")
+    if primary == _SQLITE_IOERR:
+        return StoreFull(
+            f"the disk holding {path} took no write (full, over its quota, or failing): nothing of this"
+            f" change was written ({error})"
+        )
+    return None
 
 
 class StoreReadOnly(StoreError):

@@ -73,11 +73,8 @@ OPEN = ("assigned", "in_progress", "on_hold")
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CentralServer]:
-    server = seeded_server(tmp_path_factory.mktemp("city"), CITY, seed=7)
-    try:
+    with seeded_server(tmp_path_factory.mktemp("city"), CITY, seed=7) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import stat
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from sambat_tui.store import db as db_module
 from sambat_tui.store import sync_state
 from sambat_tui.store.db import Store, StoreError, StoreFull, StoreLocked
 from sambat_tui.store.migrations import LATEST, SchemaTooNew, migrate, schema_version
@@ -271,6 +273,46 @@ def test_in_transaction_is_per_thread(store: Store) -> None:
         worker.start()
         worker.join()
     assert seen == [False]
+
+
+def _sqlite_error(code: int, message: str) -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError(message)
+    error.sqlite_errorcode = code  # what the sqlite3 module sets from SQLite's extended result code
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (_sqlite_error(13, "database or disk is full"), "is full"),
+        (_sqlite_error(778, "disk I/O error"), "took no write"),  # SQLITE_IOERR_WRITE: EDQUOT, EFBIG, EIO
+        (_sqlite_error(1034, "disk I/O error"), "took no write"),  # SQLITE_IOERR_FSYNC
+        (_sqlite_error(4874, "disk I/O error"), "took no write"),  # SQLITE_IOERR_SHMSIZE
+        (OSError(errno.ENOSPC, "No space left on device"), "is full"),
+        (OSError(errno.EDQUOT, "Disk quota exceeded"), "is full"),
+        (OSError(errno.EFBIG, "File too large"), "is full"),
+    ],
+)
+def test_every_write_the_disk_refuses_is_told_as_store_full(error: BaseException, words: str) -> None:
+    told = db_module._full(Path("/data/cache.sqlite3"), error)
+    assert (
+        isinstance(told, StoreFull)
+        and words in str(told)
+        and "nothing of this change was written" in str(told)
+    )
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        _sqlite_error(19, "UNIQUE constraint failed"),  # a bug, not the disk: it must not be told as one
+        _sqlite_error(5, "database is locked"),
+        OSError(errno.EACCES, "Permission denied"),
+        ValueError("x"),
+    ],
+)
+def test_an_error_that_is_not_the_disk_s_stays_what_it_is(error: BaseException) -> None:
+    assert db_module._full(Path("/data/cache.sqlite3"), error) is None
 
 
 def test_a_full_disk_raises_store_full_writes_nothing_and_the_store_goes_on(store: Store) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.support.server import CentralServer, ServerError
@@ -21,8 +23,13 @@ def seed_city(data_dir: Path, complaints: int, seed: int) -> None:
         raise ServerError(f"sambat-central seed exited with {done.returncode}: {done.stderr[-2000:]}")
 
 
-def seeded_server(root: Path, complaints: int, seed: int) -> CentralServer:
-    """A started server on a freshly seeded city under ``root`` (the caller stops it)."""
+@contextmanager
+def seeded_server(root: Path, complaints: int, seed: int) -> Iterator[CentralServer]:
+    """A started server on a freshly seeded city under ``root``, stopped at the end."""
     data_dir = root / "central"
     seed_city(data_dir, complaints, seed)
-    return CentralServer(data_dir=data_dir).start()
+    server = CentralServer(data_dir=data_dir).start()
+    try:
+        yield server
+    finally:
+        server.stop()

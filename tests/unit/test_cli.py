@@ -387,7 +387,10 @@ def test_a_change_on_a_full_disk_says_so_in_one_line_and_queues_nothing(
     monkeypatch.setattr(db, "_open_writer", on_a_full_disk)
     code, out, err = _run(capsys, "note", items[0]["public_ref"], "Sudah dicek di lapangan. " * 600)
     assert code == 1 and out == ""
-    assert err.startswith("Disk penuh: perubahan ini tidak tersimpan") and len(err.splitlines()) == 1
+    assert (
+        err.startswith("Disk penuh atau tidak bisa ditulis: perubahan ini tidak tersimpan")
+        and len(err.splitlines()) == 1
+    )
     monkeypatch.setattr(db, "_open_writer", opened)  # room again
     assert _run(capsys, "outbox", "--plain")[1].startswith("Kotak keluar kosong")
     assert _run(capsys, "note", items[0]["public_ref"], "Sudah dicek di lapangan.")[0] == 0
