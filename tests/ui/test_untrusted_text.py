@@ -36,7 +36,9 @@ async def test_hostile_titles_in_the_list_are_plain_and_neutralised() -> None:
         lines = ["".join(seg.text for seg in listing.render_line(y)) for y in range(listing.size.height)]
         drawn = "\n".join(lines)
         assert "␛[bold]teb" in drawn  # markup shown as text, not applied; the escape marked
-        assert "Jalan" + "x" * 20 in drawn  # a 10,000-character title is cut to its column
+        assert re.search(
+            r"Jalanx{15,}… ", drawn
+        )  # a 10,000-character title is cut to its column, and says so
         assert "PWNED" not in drawn and "cm0gLXJmIH4=" not in drawn
         assert not FORBIDDEN.search(drawn)
         assert all(len(line) <= scenario.size[0] for line in lines)
