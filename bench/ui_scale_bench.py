@@ -93,6 +93,12 @@ class Cache:
     semua_last_ref: str
 
 
+def shown(ref: str) -> bytes:
+    """What any frame showing ``ref``'s row writes of it: the inbox's 15-cell column cuts the synthetic
+    city's 16-character references (7-digit numbers) to 14 characters and an ellipsis."""
+    return ref[:14].encode()
+
+
 def _build(directory: Path, n: int) -> None:
     from bench.store_bench import FEED_PAGE, synthetic
     from sambat_tui.services.profiles import profile_paths, save_profile
@@ -348,7 +354,7 @@ def loaded_before_frame(cache: Cache, directory: Path) -> tuple[dict[str, float 
     config.write_text("sync_interval_seconds = 60\n", encoding="utf-8")
     try:
         with running(traced, env) as child:
-            frame = child.wait_for(cache.first_ref[:15].encode(), 0, limit=600)
+            frame = child.wait_for(shown(cache.first_ref), 0, limit=600)
             child.settle(1.0)
             rss, _ = child.memory()
     finally:
@@ -386,10 +392,10 @@ def measure_starts(cache: Cache, runs: int) -> tuple[list[Start], list[Start]]:
     mine: list[Start] = []
     base: list[Start] = []
     # One unmeasured start each: byte-code compiled, files in the page cache.
-    cold_start(*ours(cache), cache.first_ref[:15].encode())
+    cold_start(*ours(cache), shown(cache.first_ref))
     cold_start(*MINIMAL, b"MINIMAL-READY")
     for run in range(runs):
-        started = cold_start(*ours(cache), cache.first_ref[:15].encode())
+        started = cold_start(*ours(cache), shown(cache.first_ref))
         mine.append(started)
         base.append(cold_start(*MINIMAL, b"MINIMAL-READY"))
         log(f"  start {run + 1}/{runs}: ours {mine[-1].seconds:.3f} s, minimal {base[-1].seconds:.3f} s")
@@ -422,7 +428,7 @@ def press_moves(child: Child, result: Keys, reps: int) -> None:
 def measure_keys(cache: Cache, reps: int) -> Keys:
     result = Keys()
     with running(*ours(cache)) as child:
-        child.wait_for(cache.first_ref[:15].encode(), 0, limit=600)
+        child.wait_for(shown(cache.first_ref), 0, limit=600)
         child.settle(1.0)
         child.press(b"5")  # the "semua" tab: every cached complaint
         press_moves(child, result, reps)
@@ -461,7 +467,7 @@ def measure_table(cache: Cache, rows: int, runs: int, reps: int) -> tuple[list[f
     rss = 0.0
     argv = ["-m", "bench._ui_children", "datatable", str(cache.db), str(rows)]
     with running(argv, {}) as child:
-        starts.append(child.wait_for(cache.semua_first_ref[:15].encode(), 0, limit=1800) - child.spawned)
+        starts.append(child.wait_for(shown(cache.semua_first_ref), 0, limit=1800) - child.spawned)
         child.settle(1.0)
         rss = child.memory()[0]
         for _ in range(reps):
@@ -469,7 +475,7 @@ def measure_table(cache: Cache, rows: int, runs: int, reps: int) -> tuple[list[f
             keys.add("down", child.press(KEYS["down"]))
     for _ in range(runs - 1):
         with running(argv, {}) as child:
-            starts.append(child.wait_for(cache.semua_first_ref[:15].encode(), 0, limit=1800) - child.spawned)
+            starts.append(child.wait_for(shown(cache.semua_first_ref), 0, limit=1800) - child.spawned)
     return starts, keys, rss
 
 
