@@ -82,6 +82,8 @@ _AGE_UNITS: tuple[tuple[int, str, str, str, str, str], ...] = (
     (3_600, "jam", "hour", "hours", "j", "h"),
     (60, "menit", "minute", "minutes", "m", "m"),
 )
+_COMPACT_DAYS_MAX = 1000
+"""From this many days on a compact age is in whole years (``2th``, tahun / ``2y``)."""
 _JUST_NOW = {"id": "baru saja", "en": "just now"}
 _JUST_NOW_COMPACT = {"id": "<1m", "en": "<1m"}
 
@@ -97,6 +99,9 @@ def format_age(since: datetime, now: datetime, lang: str = "id", *, compact: boo
     _require_aware(since, "since")
     _require_aware(now, "now")
     seconds = max(0, int((now - since).total_seconds()))
+    if compact and seconds >= _COMPACT_DAYS_MAX * 86_400:
+        # Four characters at most: "1097h" would lose its unit in a narrow column (years of history cached).
+        return f"{seconds // (365 * 86_400)}{'th' if lang == 'id' else 'y'}"
     for unit_seconds, word_id, one_en, many_en, short_id, short_en in _AGE_UNITS:
         count = seconds // unit_seconds
         if count:

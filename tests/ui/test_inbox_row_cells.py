@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import random
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.cells import cell_len
 from textual.strip import Strip
@@ -90,3 +90,16 @@ async def test_a_cut_cell_ends_with_an_ellipsis_and_a_whole_one_does_not() -> No
             "中" * title_width
         )  # a wide character that would straddle the edge gives way to the mark
         assert "中" * ((title_width - 1) // 2) + " " * ((title_width - 1) % 2) + "…" in wide
+
+
+async def test_a_long_overdue_sla_and_an_old_age_keep_their_meaning_in_their_cells() -> None:
+    async with _first_row() as (listing, row, now):
+
+        def cells(**changed: object) -> str:
+            variant = row._replace(**changed)
+            return "".join(s.text for s in listing._row_strip(variant, False, False, 120, listing._base, now))
+
+        assert "   -5 hk " in cells(sla_days_left=-5)
+        assert " -737hk " in cells(sla_days_left=-737)  # not "-737 h": h alone reads as calendar days
+        assert "  -1234 " in cells(sla_days_left=-1234)  # no unit rather than a wrong one
+        assert " 3th " in cells(created_at=now - timedelta(days=1097))  # not "1097": a number without unit

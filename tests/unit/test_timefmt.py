@@ -92,6 +92,9 @@ NOW = utc(2026, 11, 28, 7, 0)
         (timedelta(days=1), "1 hari", "1 day", "1h", "1d"),
         (timedelta(days=3, hours=5), "3 hari", "3 days", "3h", "3d"),
         (timedelta(days=400), "400 hari", "400 days", "400h", "400d"),
+        (timedelta(days=999), "999 hari", "999 days", "999h", "999d"),
+        (timedelta(days=1000), "1000 hari", "1000 days", "2th", "2y"),  # compact: at most 4 characters
+        (timedelta(days=1097), "1097 hari", "1097 days", "3th", "3y"),
         (-timedelta(minutes=5), "baru saja", "just now", "<1m", "<1m"),  # a client clock ahead
     ],
 )
