@@ -94,12 +94,13 @@ def standard_users(
 def load_reference(tx: WriteTx, reference: Reference) -> int:
     """Write agencies, desks and categories; returns how many changed (each change goes to the feed).
 
-    An agency or category the database has and the tables no longer name is retired (``active`` false),
-    never deleted: complaints filed under it, and their history, still name it. A retired agency takes no
-    disposition; a retired category is offered to nobody. Naming it again in the tables brings it back.
+    An agency, desk or category the database has and the tables no longer name is retired (``active``
+    false), never deleted: complaints filed under it, and their history, still name it. A retired agency or
+    desk takes no disposition; a retired category is offered to nobody. Naming it again brings it back.
     """
     agencies, desks, categories = reference_entities(reference)
     named_agencies = {a.id for a in agencies}
+    named_desks = {d.id for d in desks}
     named_categories = {c.code for c in categories}
     changed = sum(tx.put_agency(a) for a in agencies)
     changed += sum(tx.put_desk(d) for d in desks)
@@ -108,6 +109,11 @@ def load_reference(tx: WriteTx, reference: Reference) -> int:
         tx.put_agency(a.model_copy(update={"active": False}))
         for a in tx.agencies()
         if a.id not in named_agencies and a.active
+    )
+    changed += sum(
+        tx.put_desk(d.model_copy(update={"active": False}))
+        for d in tx.desks()
+        if d.id not in named_desks and d.active
     )
     changed += sum(
         tx.put_category(c.model_copy(update={"active": False}))

@@ -336,4 +336,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         6, "retired categories", ("ALTER TABLE categories ADD COLUMN active INTEGER NOT NULL DEFAULT 1",)
     ),
+    Migration(7, "retired desks", ("ALTER TABLE desks ADD COLUMN active INTEGER NOT NULL DEFAULT 1",)),
 )

@@ -302,7 +302,7 @@ def _agency_from_row(row: sqlite3.Row) -> Agency:
 
 
 def _desk_from_row(row: sqlite3.Row) -> Desk:
-    return Desk(id=row["id"], agency_id=row["agency_id"], name=row["name"])
+    return Desk(id=row["id"], agency_id=row["agency_id"], name=row["name"], active=bool(row["active"]))
 
 
 def _category_from_row(row: sqlite3.Row) -> Category:
@@ -817,7 +817,7 @@ class WriteTx(ReadTx):
         )
 
     def put_desk(self, desk: Desk) -> bool:
-        columns = {"agency_id": desk.agency_id, "name": desk.name}
+        columns = {"agency_id": desk.agency_id, "name": desk.name, "active": int(desk.active)}
         return self._put_reference("desks", "id", desk.id, columns, Entity.DESK, desk.model_dump_json())
 
     def put_category(self, category: Category) -> bool:

@@ -253,6 +253,9 @@ def _targets(tx: ReadTx, current: Complaint, request: DispositionRequest) -> tup
             raise _invalid(
                 "to_desk", f"Meja {request.to_desk!r} bukan milik {agency.id} / not a desk of {agency.id}"
             )
+        if not desk.active:
+            name = request.to_desk
+            raise _invalid("to_desk", f"Meja {name!r} sudah tidak dipakai / desk {name!r} is retired")
         desk_id = desk.id
     if request.to_user is not None:
         target = tx.user(request.to_user)
@@ -271,7 +274,7 @@ def _targets(tx: ReadTx, current: Complaint, request: DispositionRequest) -> tup
         category = tx.category(current.category_code)
         if category is not None and category.default_desk_id is not None:
             default = tx.desk(category.default_desk_id)
-            if default is not None and default.agency_id == agency.id:
+            if default is not None and default.agency_id == agency.id and default.active:
                 desk_id = default.id
     return desk_id, request.to_user
 

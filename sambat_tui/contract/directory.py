@@ -21,6 +21,8 @@ class Desk(WireModel):
     id: Identifier
     agency_id: Identifier
     name: ShortText
+    active: bool = True
+    """False once the city removed it from its table: nothing is moved to it, its complaints stay on it."""
 
 
 class Category(WireModel):

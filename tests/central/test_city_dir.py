@@ -6,6 +6,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -182,7 +183,7 @@ def _pju_agency(data_dir: Path) -> str | None:
 
 BAPENDA = {
     "agencies.csv": "bapenda,Badan Pendapatan Daerah,Bapenda,opd\n",
-    "desks.csv": "bapenda.pajak,bapenda,Bidang Pajak Daerah\n",
+    "desks.csv": "bapenda.pajak,bapenda,Bidang Pajak Daerah\ndpuprpkp.jembatan,dpuprpkp,Bidang Jembatan\n",
     "categories.csv": "PBB,PBB / pajak bumi dan bangunan,ekonomi,bapenda,bapenda.pajak,normatif,\n",
 }
 
@@ -193,13 +194,23 @@ def _name_bapenda(city: Path, named: bool) -> None:
         (city / name).write_text(text + (row if named else ""), encoding="utf-8")
 
 
-def _bapenda_seen(server: CentralServer) -> tuple[bool, bool, bool]:
-    """(agency active, category active, category offered through Open311)."""
+def _bapenda_seen(server: CentralServer) -> tuple[bool, bool, bool, bool]:
+    """(agency active, a desk of another agency active, category active, category offered through Open311)."""
     http = server.http("coordinator")
     agency = next(a for a in http.get("/v1/agencies").json() if a["id"] == "bapenda")
+    desk = next(d for d in http.get("/v1/desks").json() if d["id"] == "dpuprpkp.jembatan")
     category = next(c for c in http.get("/v1/categories").json() if c["code"] == "PBB")
     services = httpx.get(f"{server.url}/open311/v2/services.json", timeout=30).json()
-    return agency["active"], category["active"], any(s["service_code"] == "PBB" for s in services)
+    offered = any(s["service_code"] == "PBB" for s in services)
+    return agency["active"], desk["active"], category["active"], offered
+
+
+def _move(server: CentralServer, complaint: dict[str, Any], **body: str) -> httpx.Response:
+    return server.http("coordinator").post(
+        f"/v1/complaints/{complaint['id']}/dispositions",
+        json={"reason": "Pindah bidang", **body},
+        headers={"If-Match": f'"v{complaint["version"]}"', "Idempotency-Key": str(uuid.uuid4())},
+    )
 
 
 def test_rows_removed_from_a_city_table_are_retired_and_come_back_when_named_again(
@@ -209,7 +220,7 @@ def test_rows_removed_from_a_city_table_are_retired_and_come_back_when_named_aga
     server = CentralServer(data_dir=tmp_path / "central", serve_options=("--city-dir", str(city)))
     server.start()
     try:
-        assert _bapenda_seen(server) == (True, True, True)
+        assert _bapenda_seen(server) == (True, True, True, True)
         filed = server.intake(
             category_code="PBB", title="PBB salah hitung", description="Tagihan PBB naik dua kali."
         )
@@ -220,7 +231,7 @@ def test_rows_removed_from_a_city_table_are_retired_and_come_back_when_named_aga
     _name_bapenda(city, False)  # the city merged Bapenda into another agency
     server.start()
     try:
-        assert _bapenda_seen(server) == (False, False, False)
+        assert _bapenda_seen(server) == (False, False, False, False)
         refused = server.http("coordinator").put(
             f"/v1/complaints/{uuid.uuid4()}",
             json={"channel": "web", "title": "PBB", "description": "Tagihan PBB.", "category_code": "PBB"},
@@ -240,20 +251,20 @@ def test_rows_removed_from_a_city_table_are_retired_and_come_back_when_named_aga
         assert posted.status_code == 404 and "unknown service_code" in posted.text
         kept = server.complaint(filed["id"])  # filed before: still under its category and agency
         assert (kept["category_code"], kept["agency_id"]) == ("PBB", "bapenda")
-        other = server.intake()
-        refused_dispose = server.http("coordinator").post(
-            f"/v1/complaints/{other['id']}/dispositions",
-            json={"kind": "dispose", "to_agency": "bapenda", "reason": "Urusan pajak daerah"},
-            headers={"If-Match": f'"v{other["version"]}"', "Idempotency-Key": str(uuid.uuid4())},
-        )
-        assert refused_dispose.status_code in (409, 422), refused_dispose.text
+        other = server.intake()  # a road: DPUPRPKP's
+        refused_dispose = _move(server, other, kind="dispose", to_agency="bapenda")
+        assert refused_dispose.status_code == 422 and "unknown agency" in refused_dispose.text
+        to_desk = {"kind": "reassign", "to_agency": "dpuprpkp", "to_desk": "dpuprpkp.jembatan"}
+        refused_reassign = _move(server, other, **to_desk)
+        assert refused_reassign.status_code == 422 and "is retired" in refused_reassign.text
     finally:
         server.stop()
 
     _name_bapenda(city, True)
     server.start()
     try:
-        assert _bapenda_seen(server) == (True, True, True)
+        assert _bapenda_seen(server) == (True, True, True, True)
+        assert _move(server, other, **to_desk).status_code == 200
     finally:
         server.stop()
 

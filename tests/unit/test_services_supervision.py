@@ -188,6 +188,16 @@ def test_targets_for_a_supervisor_are_their_desks_and_people_and_the_other_agenc
     assert people == {"operator.dpuprpkp", "field.dpuprpkp", "supervisor.dpuprpkp"}
 
 
+def test_a_desk_the_city_retired_is_no_longer_a_target(supervisor: Session) -> None:
+    desks = {t.id for t in supervisor.supervision.targets() if t.kind == "desk"}
+    assert "dpuprpkp.pju" in desks
+    with supervisor.store.transaction() as conn:  # what the feed brings after the city dropped the desk
+        retired = {"id": "dpuprpkp.pju", "agency_id": "dpuprpkp", "name": "UPT PJU", "active": False}
+        reference.upsert_many(conn, RefEntity.DESK, [retired], version=99)
+    after = {t.id for t in supervisor.supervision.targets() if t.kind == "desk"}
+    assert after == desks - {"dpuprpkp.pju"}
+
+
 def test_targets_for_the_coordinator_span_every_agency(items: list[dict[str, Any]]) -> None:
     with _open(items, "coordinator") as session:
         targets = session.supervision.targets()
