@@ -73,7 +73,9 @@ OPEN = ("assigned", "in_progress", "on_hold")
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CentralServer]:
-    with seeded_server(tmp_path_factory.mktemp("city"), CITY, seed=7) as server:
+    # No request limit: the audit after each run reads the history of every complaint worked on, as the
+    # coordinator; a SOAK run's hundreds of them per minute met the limit (429) and stopped the test.
+    with seeded_server(tmp_path_factory.mktemp("city"), CITY, 7, ("--rate-limit", "0")) as server:
         yield server
 
 

@@ -24,11 +24,13 @@ def seed_city(data_dir: Path, complaints: int, seed: int) -> None:
 
 
 @contextmanager
-def seeded_server(root: Path, complaints: int, seed: int) -> Iterator[CentralServer]:
+def seeded_server(
+    root: Path, complaints: int, seed: int, serve_options: tuple[str, ...] = ()
+) -> Iterator[CentralServer]:
     """A started server on a freshly seeded city under ``root``, stopped at the end."""
     data_dir = root / "central"
     seed_city(data_dir, complaints, seed)
-    server = CentralServer(data_dir=data_dir).start()
+    server = CentralServer(data_dir=data_dir, serve_options=serve_options).start()
     try:
         yield server
     finally:
