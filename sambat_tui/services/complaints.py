@@ -41,7 +41,8 @@ class TimelineEntry:
     author: str | None
     status_after: Status | None
     detail: str
-    """For a disposition: where it went (``dpuprpkp/dpuprpkp.jalan -> dlh``); empty for updates."""
+    """For a disposition: where it went (``dpuprpkp/dpuprpkp.jalan -> dlh``; ``-> dlh`` from the intake);
+    empty for updates. ASCII: ``sambat-tui show`` prints it for scripts too."""
     pending: bool
     by_rule: bool = False
     """Whether ``author`` is the routing or deadline rule that made it (``sla.resolve``), not a person."""
@@ -80,10 +81,9 @@ def timeline_entry(item: TimelineItem) -> TimelineEntry:
             detail="",
             pending=item.pending,
         )
-    detail = (
-        f"{_place(data.get('from_agency_id'), data.get('from_desk_id'))} -> "
-        f"{_place(data.get('to_agency_id'), data.get('to_desk_id'))}"
-    )
+    source = _place(data.get("from_agency_id"), data.get("from_desk_id"))
+    target = _place(data.get("to_agency_id"), data.get("to_desk_id"))
+    detail = f"-> {target}" if source == "-" else f"{source} -> {target}"  # an intake comes from nowhere
     if data.get("to_user_id"):
         detail += f" @{data['to_user_id']}"
     return TimelineEntry(

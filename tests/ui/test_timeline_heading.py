@@ -36,6 +36,13 @@ def test_a_rule_s_disposition_says_the_rule_made_it() -> None:
     assert entry_heading(entry).plain.endswith(" · rule sla.resolve")
 
 
+def test_a_disposition_says_where_it_went_and_the_intake_s_route_from_nowhere() -> None:
+    moved = timeline_entry(_disposition(to_desk_id="dpuprpkp.jalan"))
+    assert moved.detail == "dpuprpkp/dpuprpkp.pju -> dpuprpkp/dpuprpkp.jalan"
+    routed = timeline_entry(_disposition(from_agency_id=None, from_desk_id=None, rule_id="category:PJU"))
+    assert routed.detail == "-> dpuprpkp"  # not "- -> dpuprpkp"
+
+
 def test_a_person_s_disposition_names_the_person_even_under_a_rule() -> None:
     entry = timeline_entry(_disposition(actor_id="supervisor.dpuprpkp", rule_id="sla.resolve"))
     assert not entry.by_rule and entry.author == "supervisor.dpuprpkp"
