@@ -138,7 +138,7 @@ class Out:
     """Where a command writes: results to stdout, notes to stderr, in the profile's language."""
 
     def __init__(self, lang: str = "id", stdout: TextIO | None = None, stderr: TextIO | None = None) -> None:
-        self.lang = lang if lang in ("id", "en") else "id"
+        self.lang = lang if lang in LANGS else "id"
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
 

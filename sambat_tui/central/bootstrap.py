@@ -7,8 +7,9 @@ Standard users: ``coordinator`` and ``auditor``, and for every agency of kind op
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from sambat_tui.central.storage import Storage, WriteTx
 from sambat_tui.contract import Agency, Category, Desk, User
@@ -99,28 +100,22 @@ def load_reference(tx: WriteTx, reference: Reference) -> int:
     desk takes no disposition; a retired category is offered to nobody. Naming it again brings it back.
     """
     agencies, desks, categories = reference_entities(reference)
-    named_agencies = {a.id for a in agencies}
-    named_desks = {d.id for d in desks}
-    named_categories = {c.code for c in categories}
-    changed = sum(tx.put_agency(a) for a in agencies)
-    changed += sum(tx.put_desk(d) for d in desks)
-    changed += sum(tx.put_category(c) for c in categories)
-    changed += sum(
-        tx.put_agency(a.model_copy(update={"active": False}))
-        for a in tx.agencies()
-        if a.id not in named_agencies and a.active
-    )
-    changed += sum(
-        tx.put_desk(d.model_copy(update={"active": False}))
-        for d in tx.desks()
-        if d.id not in named_desks and d.active
-    )
-    changed += sum(
-        tx.put_category(c.model_copy(update={"active": False}))
-        for c in tx.categories()
-        if c.code not in named_categories and c.active
-    )
+    retired_agencies = _unnamed(tx.agencies(), {a.id for a in agencies}, lambda a: a.id)
+    retired_desks = _unnamed(tx.desks(), {d.id for d in desks}, lambda d: d.id)
+    retired_categories = _unnamed(tx.categories(), {c.code for c in categories}, lambda c: c.code)
+    changed = sum(tx.put_agency(a) for a in [*agencies, *retired_agencies])
+    changed += sum(tx.put_desk(d) for d in [*desks, *retired_desks])
+    changed += sum(tx.put_category(c) for c in [*categories, *retired_categories])
     return changed
+
+
+_Row = TypeVar("_Row", Agency, Desk, Category)
+
+
+def _unnamed(stored: Sequence[_Row], named: set[str], key: Callable[[_Row], str]) -> list[_Row]:
+    """The active rows of ``stored`` the tables no longer name, retired (``active`` false)."""
+    gone = [row for row in stored if row.active and key(row) not in named]
+    return [row.model_copy(update={"active": False}) for row in gone]
 
 
 def create_standard_users(tx: WriteTx, coordinator_agency_id: str) -> list[User]:

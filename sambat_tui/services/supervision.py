@@ -590,8 +590,7 @@ class SupervisionService:
         coordinator = Role.COORDINATOR in me.roles
         with self._store.read() as conn:
             agencies = [a for a in reference.agencies(conn) if a.active]
-            retired = {d["id"] for d in reference.list_all(conn, RefEntity.DESK) if d.get("active") is False}
-            desks = [d for d in reference.desks(conn) if d.id not in retired]
+            desks = reference.desks(conn, active_only=True)
             users = reference.list_all(conn, RefEntity.USER)
         short = {a.id: a.short_name or a.name for a in agencies}
         found: list[Target] = []

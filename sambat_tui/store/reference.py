@@ -154,12 +154,19 @@ def agencies(conn: sqlite3.Connection) -> tuple[Agency, ...]:
     )
 
 
-def desks(conn: sqlite3.Connection, agency_id: str | None = None) -> tuple[Desk, ...]:
-    sql = "SELECT id, agency_id, name FROM desks"
+def desks(
+    conn: sqlite3.Connection, agency_id: str | None = None, *, active_only: bool = False
+) -> tuple[Desk, ...]:
+    """Desks, by id; ``active_only`` leaves out those the server retired (``"active": false`` in their wire
+    record, which a server before retirement never sends)."""
+    where: list[str] = []
     params: tuple[str, ...] = ()
     if agency_id is not None:
-        sql += " WHERE agency_id = ?"
+        where.append("agency_id = ?")
         params = (agency_id,)
+    if active_only:
+        where.append("coalesce(json_extract(data, '$.active'), 1) != 0")
+    sql = "SELECT id, agency_id, name FROM desks" + (" WHERE " + " AND ".join(where) if where else "")
     return tuple(Desk(id=r[0], agency_id=r[1], name=r[2]) for r in conn.execute(sql + " ORDER BY id", params))
 
 

@@ -31,9 +31,17 @@ def age(created_at: datetime, now: datetime) -> str:
     return format_age(created_at, now, language(), compact=True)
 
 
-def sla_days(days_left: int | None) -> str:
-    """Working days left on the resolution clock, for a column: ``4 hk``, ``0 hk``, ``-2 hk``."""
-    return t("sla.none") if days_left is None else t("sla.days", n=days_left)
+def sla_days(days_left: int | None, width: int | None = None) -> str:
+    """Working days left on the resolution clock, for a column: ``4 hk``, ``0 hk``, ``-2 hk``.
+
+    In ``width`` characters the unit loses its space first (``-737hk``), then itself (``-1234``): cut,
+    "-737 h" would read as calendar days."""
+    if days_left is None:
+        return t("sla.none")
+    text = t("sla.days", n=days_left)
+    if width is None or len(text) <= width:
+        return text
+    return text.replace(" ", "") if len(text) - 1 <= width else str(days_left)
 
 
 def sla_sentence(days_left: int | None) -> str:

@@ -451,9 +451,7 @@ class InboxList(Widget, can_focus=True):
             case "age":
                 return set_cell_size(fmt.age(row.created_at, now), width)
             case "sla":
-                text = fmt.sla_days(row.sla_days_left)
-                if len(text) > width:  # "-737 hk" would show as "-737 h" (calendar days): the unit goes first
-                    text = text.replace(" ", "") if len(text) - 1 <= width else str(row.sla_days_left)
+                text = fmt.sla_days(row.sla_days_left, width)
                 return " " * max(0, width - cell_len(text)) + set_cell_size(text, min(width, cell_len(text)))
             case "category":
                 return _cell(row.category_code or "", width)

@@ -81,6 +81,7 @@ class StatusBar(Widget):
     def render(self) -> Text:
         s = self._state
         left = Text(no_wrap=True, overflow="ellipsis")
+        said_link = True  # whether the link's state has words before the last sync time
         if s.syncing:
             left.append("⟳ " + t("bar.syncing"), self._style("warn"))
             if s.progress is not None:
@@ -94,14 +95,13 @@ class StatusBar(Widget):
             # Not tried yet in this session: no claim either way, only when the cache was last synced (it was:
             # "never synced" beside "last sync 11.58" contradicted itself at every start).
             left.append("◌ ", self._style("dim"))
+            said_link = False
         elif s.online:
             left.append("● " + t("bar.online"), self._style("online"))
         else:
             left.append("○ " + t("bar.offline"), self._style("offline"))
         if s.last_sync_at is not None and not s.syncing:
-            if s.online is not None or s.synced_elsewhere:
-                left.append(" · ")
-            left.append(t("bar.last_sync", time=fmt.clock(s.last_sync_at)))
+            left.append((" · " if said_link else "") + t("bar.last_sync", time=fmt.clock(s.last_sync_at)))
         left.append(" · ")
         left.append(t("bar.pending", n=s.pending), self._style("warn") if s.pending else Style())
         if s.failed:
