@@ -89,16 +89,55 @@ class StoreFull(StoreError):
     """
 
 
+class StoreDamaged(StoreError):
+    """The cache could not be read: its file is damaged (SQLITE_CORRUPT, SQLITE_NOTADB) or the disk holding
+    it failed a read (SQLITE_IOERR_*). The attempt wrote nothing.
+
+    Not something to retry: ``salvage.rebuild`` (``sambat-tui repair``) moves the file aside, carries what
+    only this machine holds (the changes not yet sent) into a new cache, and the next sync fills in the rest.
+    """
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"the cache {path} cannot be read ({detail})")
+        self.path = path
+        self.detail = detail
+
+
 _SQLITE_IOERR = 10
+_SQLITE_CORRUPT = 11
 _SQLITE_FULL = 13
+_SQLITE_NOTADB = 26
+_UNREADABLE = frozenset({_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_NOTADB})
 _NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _primary_code(error: BaseException) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None) if isinstance(error, sqlite3.Error) else None
+    # An extended result code (SQLITE_IOERR_WRITE is 778) keeps its primary code in its low byte.
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _damaged(path: Path, error: BaseException) -> StoreDamaged | None:
+    """``error`` as a ``StoreDamaged``, if it says the cache could not be read (see ``StoreDamaged``)."""
+    return StoreDamaged(path, str(error)) if _primary_code(error) in _UNREADABLE else None
+
+
+@contextlib.contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Raise an error that says the cache at ``path`` cannot be read as ``StoreDamaged``: callers then tell
+    it apart from a bug without knowing SQLite's result codes."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        damaged = _damaged(path, error)
+        if damaged is None:
+            raise
+        raise damaged from error
 
 
 def _full(path: Path, error: BaseException) -> StoreFull | None:
     """``error`` as a ``StoreFull``, if it says the cache's disk took no write (see ``StoreFull``)."""
-    code = getattr(error, "sqlite_errorcode", None) if isinstance(error, sqlite3.Error) else None
-    # An extended result code (SQLITE_IOERR_WRITE is 778) keeps its primary code in its low byte.
-    primary = code & 0xFF if isinstance(code, int) else None
+    primary = _primary_code(error)
     if primary == _SQLITE_FULL or (isinstance(error, OSError) and error.errno in _NO_ROOM):
         return StoreFull(f"the disk holding {path} is full: nothing of this change was written ({error})")
     if primary == _SQLITE_IOERR:
@@ -165,6 +204,17 @@ def _lock_writer(path: Path) -> int:
 def _release_path(resolved: Path) -> None:
     with _open_paths_lock:
         _open_paths.discard(resolved)
+
+
+def lock_writer(path: Path) -> int:
+    """Take the writer lock of the cache at ``path`` without opening it (``StoreLocked`` when another Store
+    holds it), for work on the file itself such as replacing a damaged one; ``release_writer`` lets it go."""
+    return _lock_writer(path)
+
+
+def release_writer(path: Path, lock_fd: int) -> None:
+    os.close(lock_fd)
+    _release_path(path.resolve())
 
 
 def connect_reader(path: Path) -> sqlite3.Connection:
@@ -240,13 +290,14 @@ class Store:
     def open(cls, path: Path | str) -> Store:
         """Open (creating it 0600 if needed) the cache at ``path``, take the writer lock, migrate.
 
-        Raises ``StoreLocked`` when another Store holds the file, ``StoreError`` when it cannot be used
-        (e.g. written by a newer version of the app).
+        Raises ``StoreLocked`` when another Store holds the file, ``StoreDamaged`` when it cannot be read,
+        ``StoreError`` when it cannot be used otherwise (e.g. written by a newer version of the app).
         """
         path = Path(path)
         if not path.parent.exists():
             path.parent.mkdir(parents=True, mode=DIR_MODE)
-        conn, lock_fd = _open_writer(path)
+        with reading(path):
+            conn, lock_fd = _open_writer(path)
         return cls(path, conn, lock_fd)
 
     @classmethod
@@ -267,7 +318,7 @@ class Store:
             finally:
                 conn.close()
         except sqlite3.Error as error:
-            raise StoreError(f"{path} cannot be read: {error}") from None
+            raise _damaged(path, error) or StoreError(f"{path} cannot be read: {error}") from None
         if found != LATEST:
             raise StoreError(
                 f"{path} has schema version {found}, this app reads version {LATEST}: "
@@ -291,7 +342,8 @@ class Store:
             if self._conn is not None:
                 return True
             try:
-                self._conn, self._lock_fd = _open_writer(self.path)
+                with reading(self.path):
+                    self._conn, self._lock_fd = _open_writer(self.path)
             except StoreLocked:
                 return False
             return True
@@ -332,9 +384,9 @@ class Store:
             except BaseException as error:
                 if conn.in_transaction:  # SQLite may have rolled back already (a full disk does)
                     conn.execute("ROLLBACK")
-                full = _full(self.path, error)
-                if full is not None:
-                    raise full from error
+                told = _full(self.path, error) or _damaged(self.path, error)
+                if told is not None:
+                    raise told from error
                 raise
             finally:
                 self._depth, self._owner = 0, None
@@ -370,10 +422,16 @@ class Store:
         if conn.in_transaction:  # nested read(): already inside this thread's snapshot
             yield conn
             return
-        conn.execute("BEGIN")
-        try:
-            yield conn
-        finally:
+        with reading(self.path):
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            except BaseException:
+                # The block's error is the one to tell; the snapshot ends either way, or the next read()
+                # would take itself for a nested one and read this stale snapshot.
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise
             conn.execute("COMMIT")
 
     @contextlib.contextmanager
@@ -382,17 +440,19 @@ class Store:
         one read transaction. Its page cache is small and closes with it: the pass leaves nothing resident."""
         conn = self.connect_reader()
         try:
-            conn.execute(f"PRAGMA cache_size = -{SCAN_CACHE_KIB}")
-            conn.execute("BEGIN")
-            yield conn
-            conn.execute("COMMIT")
+            with reading(self.path):
+                conn.execute(f"PRAGMA cache_size = -{SCAN_CACHE_KIB}")
+                conn.execute("BEGIN")
+                yield conn
+                conn.execute("COMMIT")
         finally:
             conn.close()
 
     def data_version(self) -> int:
         """A number that changes when another connection (another process's writer) has committed since this
         thread's reader last asked: cheap (no page is read), for noticing another window's sync."""
-        return int(self._reader().execute("PRAGMA data_version").fetchone()[0])
+        with reading(self.path):
+            return int(self._reader().execute("PRAGMA data_version").fetchone()[0])
 
     def connect_reader(self) -> sqlite3.Connection:
         """A new read-only connection that the caller owns and closes (e.g. for a child process's thread)."""
