@@ -74,6 +74,31 @@ _TEXT: dict[str, tuple[str, str]] = {
         "your role is not known yet: run `sambat-tui sync` first",
     ),
     "refused": ("Ditolak untuk {ref}: {reason}", "Refused for {ref}: {reason}"),
+    "damaged": (
+        "Data lokal profil {profile} tidak bisa dibaca: file-nya rusak atau disknya gagal dibaca ({error})."
+        " Jalankan `{command}`: perubahan yang belum terkirim dipindahkan ke data baru, sisanya diunduh lagi"
+        " dari server, dan file lama disimpan.",
+        "The local data of profile {profile} cannot be read: its file is damaged or its disk failed a read"
+        " ({error}). Run `{command}`: the changes not yet sent are carried into new data, the rest is"
+        " downloaded again from the server, and the old file is kept.",
+    ),
+    "repair.sound": (
+        "Data lokal profil {profile} utuh: tidak ada yang diubah. (--force membangunnya ulang juga.)",
+        "The local data of profile {profile} is sound: nothing was changed. (--force rebuilds it anyway.)",
+    ),
+    "repair.done": (
+        "Data lokal profil {profile} dibangun ulang ({problem}). {kept} perubahan yang belum terkirim"
+        " dipindahkan ke data baru. File lama disimpan: {aside}. Jalankan `sambat-tui sync` untuk mengunduh"
+        " sisanya.",
+        "The local data of profile {profile} was rebuilt ({problem}). {kept} change(s) not yet sent were"
+        " carried into the new data. The old file is kept: {aside}. Run `sambat-tui sync` to download the"
+        " rest.",
+    ),
+    "repair.unread": (
+        "{n} perubahan di file lama tidak terbaca dan tidak ikut; file itu tidak dihapus: {aside}.",
+        "{n} change(s) in the old file could not be read and were not carried over; that file is not"
+        " deleted: {aside}.",
+    ),
     "locked": (
         "Data profil {profile} sedang dipakai proses lain (aplikasi atau sync): {error}",
         "The data of profile {profile} is in use by another process (the app or a sync): {error}",
@@ -311,6 +336,14 @@ def build_parser() -> argparse.ArgumentParser:
     locate = commands.add_parser("locate", parents=[common], help="where config, data and logs are")
     locate.set_defaults(run=cmd_locate)
 
+    repair = commands.add_parser(
+        "repair",
+        parents=[common],
+        help="rebuild local data that cannot be read, keeping the changes not yet sent",
+    )
+    repair.add_argument("--force", action="store_true", help="rebuild it even when it is sound")
+    repair.set_defaults(run=cmd_repair)
+
     demo = commands.add_parser(  # no --profile: the demo signs in a profile of its own
         "demo",
         parents=[after],
@@ -351,16 +384,27 @@ def _out(args: argparse.Namespace, profile: Any) -> Out:
 def _open(args: argparse.Namespace, out: Out, profile: Any) -> Any:
     """The profile's session; with ``--read-only`` beside another process's writer, one that reads only."""
     from sambat_tui.services.session import Session
-    from sambat_tui.store.db import StoreError, StoreLocked
+    from sambat_tui.store.db import StoreDamaged, StoreError, StoreLocked
 
     try:
         return Session.open(profile, read_only=bool(getattr(args, "read_only", False)))
     except StoreLocked as error:
         out.warn("locked", profile=profile.name, error=error)
         raise SystemExit(EXIT_FAILED) from None
+    except StoreDamaged as error:
+        _say_damaged(out, profile.name, error)
+        raise SystemExit(EXIT_FAILED) from None
     except StoreError as error:
         out.note(f"sambat-tui: {safe(error)}")
         raise SystemExit(EXIT_FAILED) from None
+
+
+def _say_damaged(out: Out, profile_name: str, error: Any) -> None:
+    """``error``: a ``StoreDamaged``."""
+    from sambat_tui.services.repair import repair_command
+
+    said = safe(f"{error.path}: {error.detail}", 500)
+    out.warn("damaged", profile=profile_name, error=said, command=repair_command(profile_name))
 
 
 def _waiting(out: Out, session: Any) -> None:
@@ -746,6 +790,31 @@ def cmd_locate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_repair(args: argparse.Namespace) -> int:
+    """A cache that cannot be read: its unsent changes and identity go into a new one, the old file is kept
+    aside, the next sync fetches the rest (``store.salvage``)."""
+    from sambat_tui.services.repair import repair_cache
+    from sambat_tui.store.db import StoreLocked
+
+    profile = _profile(args)
+    out = _out(args, profile)
+    try:
+        rebuilt = repair_cache(profile, force=args.force)
+    except StoreLocked as error:
+        out.warn("locked", profile=profile.name, error=error)
+        return EXIT_FAILED
+    if rebuilt.problem is None:
+        out.say("repair.sound", profile=profile.name)
+        return EXIT_OK
+    aside = "-" if rebuilt.aside is None else str(rebuilt.aside)
+    problem = safe(rebuilt.problem, 300)
+    out.say("repair.done", profile=profile.name, problem=problem, kept=rebuilt.kept, aside=aside)
+    if rebuilt.unread:
+        out.warn("repair.unread", n=rebuilt.unread, aside=aside)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     if (refused := _without_terminal(args)) is not None:
         return refused  # before seeding a city nobody would see
@@ -835,7 +904,10 @@ def _run_app(args: argparse.Namespace) -> int:
         if handler is not None:
             logging.getLogger().removeHandler(handler)
             handler.close()
-    return EXIT_OK
+    if app.stopped_because is not None:
+        sys.stderr.write(f"sambat-tui: {app.stopped_because}\n")
+        return EXIT_FAILED
+    return EXIT_FAILED if app.return_code else EXIT_OK
 
 
 def _log_file(path: Path) -> tuple[logging.Handler | None, str | None]:
@@ -855,6 +927,7 @@ def _log_file(path: Path) -> tuple[logging.Handler | None, str | None]:
 def main(argv: Sequence[str] | None = None) -> int:
     from sambat_tui.services.config import ConfigError
     from sambat_tui.services.profiles import ProfileError
+    from sambat_tui.store.db import StoreDamaged
 
     args = parse_app_start(argv) or build_parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = getattr(args, "run", run_app)
@@ -862,6 +935,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except (ProfileError, ConfigError) as error:
         sys.stderr.write(f"sambat-tui: {safe(error)}\n")
+        return EXIT_FAILED
+    except StoreDamaged as error:  # read half-way through a command: a damaged file, a failing disk
+        profile = _profile(args)
+        _say_damaged(_out(args, profile), profile.name, error)
         return EXIT_FAILED
     except BrokenPipeError:
         # The reader went away (`sambat-tui list --plain | head`): silence the interpreter's final flush.

@@ -26,12 +26,13 @@ from textual.app import App
 from textual.screen import Screen
 from textual.timer import Timer
 
+from sambat_tui.domain.text_safety import one_line
 from sambat_tui.ui import collector
 from sambat_tui.ui.flows import Context, Flows
 from sambat_tui.ui.i18n import LANGUAGES, language, set_language, t
 from sambat_tui.ui.keys import Scope, bindings, check_keymap
 from sambat_tui.ui.keys_in_order import KeysInOrder
-from sambat_tui.ui.messages import DataChanged, SyncFinished, SyncProgressed
+from sambat_tui.ui.messages import CacheUnreadable, DataChanged, SyncFinished, SyncProgressed
 from sambat_tui.ui.ports import AppOptions, SessionPort
 from sambat_tui.ui.stylesheets import APP_CSS, SCREENS_CSS
 from sambat_tui.ui.supervision import VIEW_ACTIONS, SupervisorAppKeys
@@ -104,6 +105,8 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
         self._push_timer: Timer | None = None
         self._push_after_sync = False  # a change was queued while a sync ran: push it once that one is done
         self._take_over_failed = False  # taking the writer from a closed window went wrong once: not again
+        self.stopped_because: str | None = None
+        """Why the app ended itself (a cache that cannot be read): words for the command line to print."""
         for theme in THEMES.values():
             self.register_theme(theme)
         self._start_with_theme(theme_name(self.options.theme))
@@ -143,7 +146,9 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
             _log.exception("opening the session failed")
             from sambat_tui.ui.screens.loading import LoadingScreen
 
-            return LoadingScreen(t("app.open_failed", error=str(exc)), id="loading")
+            damaged = self._cache_damaged(exc)
+            self.stopped_because = damaged  # said again once the terminal is back: it names a command
+            return LoadingScreen(damaged or t("app.open_failed", error=one_line(str(exc), 500)), id="loading")
         from sambat_tui.ui.screens.inbox import InboxScreen
 
         self.session = session
@@ -152,6 +157,33 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
         self.bar_state = BarState(read_only=self.ctx.read_only, synced_elsewhere=self._synced_elsewhere)
         self.refresh_bar()  # before the screen mounts: its status bar starts from this state
         return InboxScreen(self.ctx, self.flows)
+
+    def _cache_damaged(self, error: BaseException) -> str | None:
+        """What to tell the user of a cache that cannot be read, and how to repair it; None for any other
+        error."""
+        from sambat_tui.services.repair import StoreDamaged, repair_command
+
+        if not isinstance(error, StoreDamaged):
+            return None
+        command = repair_command(self.options.profile_name)
+        return t("app.cache_damaged", error=one_line(f"{error.path}: {error.detail}", 500), command=command)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual ends the app on any error a handler lets through, and shows a traceback meant for a
+        developer. A cache that cannot be read (a damaged file, a failing disk) is no bug: the app ends with
+        words that say what to do, which ``cli`` prints once the terminal is back; the log keeps the
+        traceback. What was saved is in the cache, and nothing half-done was: every write is a transaction."""
+        said = self._cache_damaged(error)
+        if said is None:
+            super()._handle_exception(error)
+            return
+        _log.error("the cache could not be read: the app stops", exc_info=error)
+        if self.stopped_because is None:
+            self.stopped_because = said
+            self.exit(return_code=1)
+
+    def on_cache_unreadable(self, message: CacheUnreadable) -> None:
+        self._handle_exception(message.error)
 
     @property
     def _synced_elsewhere(self) -> bool:
@@ -322,6 +354,8 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
 
             _log.exception("sync raised")
             report = SyncReport(False, 0, 0, 0, 0, f"{type(exc).__name__}: {exc}")
+            if self._cache_damaged(exc) is not None:
+                self.post_message(CacheUnreadable(exc))
         finally:
             self._sync_idle.set()
         self.post_message(SyncFinished(report))

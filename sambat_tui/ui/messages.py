@@ -24,3 +24,12 @@ class SyncFinished(Message):
     def __init__(self, report: SyncReport) -> None:
         super().__init__()
         self.report = report
+
+
+class CacheUnreadable(Message):
+    """A thread found the cache unreadable (``StoreDamaged``): the app stops, as it does when a handler
+    meets it (``SambatApp._handle_exception``)."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+        super().__init__()
