@@ -99,6 +99,14 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{n} change(s) in the old file could not be read and were not carried over; that file is not"
         " deleted: {aside}.",
     ),
+    "repair.incomplete": (
+        "Antrean perubahan di file lama rusak: tidak semua perubahan yang belum terkirim bisa dibaca"
+        " (tidak terbaca: {n} yang diketahui, mungkin lebih). File itu tidak dihapus: {aside}. Periksa"
+        " di kotak keluar apa yang masih ada, dan ulangi yang hilang.",
+        "The queue of changes in the old file is damaged: not every change not yet sent could be read"
+        " (could not be read: {n} known, possibly more). That file is not deleted: {aside}. Check the outbox"
+        " for what is there, and make again what is missing.",
+    ),
     "locked": (
         "Data profil {profile} sedang dipakai proses lain (aplikasi atau sync): {error}",
         "The data of profile {profile} is in use by another process (the app or a sync): {error}",
@@ -809,6 +817,9 @@ def cmd_repair(args: argparse.Namespace) -> int:
     aside = "-" if rebuilt.aside is None else str(rebuilt.aside)
     problem = safe(rebuilt.problem, 300)
     out.say("repair.done", profile=profile.name, problem=problem, kept=rebuilt.kept, aside=aside)
+    if not rebuilt.complete:
+        out.warn("repair.incomplete", n=rebuilt.unread, aside=aside)
+        return EXIT_FAILED
     if rebuilt.unread:
         out.warn("repair.unread", n=rebuilt.unread, aside=aside)
         return EXIT_FAILED

@@ -40,9 +40,21 @@ class Rebuilt(NamedTuple):
     kept: int
     """Changes not yet sent, carried into the new cache."""
     unread: int
-    """Outbox rows that could not be read, or whose place could not be: they stay in the file aside."""
+    """Outbox rows that could not be read, or that the new table refused: they stay in the file aside."""
     kept_state: tuple[str, ...]
     """The sync state keys carried over (the identity for offline use, the server)."""
+    complete: bool = True
+    """Whether the whole outbox could be read. When not, ``unread`` counts the rows known to be lost, and
+    there may be more: the damage hid how many there were."""
+
+
+class Salvage(NamedTuple):
+    """What ``read_salvage`` found in a damaged cache."""
+
+    rows: list[dict[str, Any]]
+    unread: int
+    complete: bool
+    state: dict[str, str]
 
 
 def check(path: Path) -> str | None:
@@ -74,12 +86,12 @@ def rebuild(path: Path, *, force: bool = False, now: datetime | None = None) -> 
         problem = check(path) if path.exists() else "missing"
         if problem is None and not force:
             return Rebuilt(None, None, 0, 0, ())
-        rows, unread, state = read_salvage(path)
+        found = read_salvage(path)
         fresh = path.with_name(f"{path.name}.new")
         _remove(fresh)  # what an earlier attempt left, if it was cut short
         try:
             with Store.open(fresh) as store, store.transaction() as conn:
-                kept = restore(conn, rows, state)
+                kept = restore(conn, found.rows, found.state)
         except BaseException:
             _remove(fresh)
             raise
@@ -88,7 +100,8 @@ def rebuild(path: Path, *, force: bool = False, now: datetime | None = None) -> 
         _move_aside(fresh, path)
     finally:
         release_writer(path, lock)
-    return Rebuilt(problem or "rebuilt on request", aside, kept, unread + len(rows) - kept, tuple(state))
+    unread = found.unread + len(found.rows) - kept
+    return Rebuilt(problem or "rebuilt on request", aside, kept, unread, tuple(found.state), found.complete)
 
 
 def _remove(path: Path) -> None:
@@ -113,17 +126,17 @@ def _move_aside(source: Path, path: Path, now: datetime | None = None) -> Path:
     return target
 
 
-def read_salvage(path: Path) -> tuple[list[dict[str, Any]], int, dict[str, str]]:
+def read_salvage(path: Path) -> Salvage:
     """The outbox rows, how many could not be read, and the kept sync state, from the damaged cache."""
     if not path.exists():
-        return [], 0, {}
+        return Salvage([], 0, True, {})
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
-        return [], 0, {}
+        return Salvage([], 0, False, {})
     try:
-        rows, unread = _outbox_rows(conn)
-        return rows, unread, _kept_state(conn)
+        rows, unread, complete = _outbox_rows(conn)
+        return Salvage(rows, unread, complete, _kept_state(conn))
     finally:
         conn.close()
 
@@ -140,8 +153,9 @@ def _kept_state(conn: sqlite3.Connection) -> dict[str, str]:
     return kept
 
 
-def _outbox_rows(conn: sqlite3.Connection) -> tuple[list[dict[str, Any]], int]:
-    """Every outbox row that can be read, in ``seq`` order, and the count of those that could not.
+def _outbox_rows(conn: sqlite3.Connection) -> tuple[list[dict[str, Any]], int, bool]:
+    """Every outbox row that can be read, in ``seq`` order; the count of those known to exist that could
+    not; and whether the table was read whole (else more may have been lost than that count says).
 
     One pass first. When it breaks off, the places it did not reach are tried one ``seq`` at a time: the
     numbers the outbox's indexes still hold, and every number it ever gave out (``sqlite_sequence``). A
@@ -149,16 +163,16 @@ def _outbox_rows(conn: sqlite3.Connection) -> tuple[list[dict[str, Any]], int]:
     """
     try:
         columns = [str(row[1]) for row in conn.execute("PRAGMA table_info(outbox)")]
-    except sqlite3.Error:
-        return [], 0
-    if "seq" not in columns:
-        return [], 0
+    except sqlite3.Error:  # the schema itself is damaged
+        return [], 0, False
+    if "seq" not in columns:  # a cache older than any outbox, or a table that is no table of ours
+        return [], 0, not columns
     found: dict[int, dict[str, Any]] = {}
     try:
         for values in conn.execute("SELECT * FROM outbox ORDER BY seq"):
             row = dict(zip(columns, values, strict=True))
             found[int(row["seq"])] = row
-        return [found[seq] for seq in sorted(found)], 0
+        return [found[seq] for seq in sorted(found)], 0, True
     except sqlite3.Error:
         pass
     unread = 0
@@ -170,7 +184,7 @@ def _outbox_rows(conn: sqlite3.Connection) -> tuple[list[dict[str, Any]], int]:
             continue
         if values is not None:
             found[seq] = dict(zip(columns, values, strict=True))
-    return [found[seq] for seq in sorted(found)], unread
+    return [found[seq] for seq in sorted(found)], unread, False
 
 
 def _seqs_known(conn: sqlite3.Connection) -> set[int]:

@@ -102,3 +102,16 @@ def test_the_repair_command_named_is_the_profiles_own(client_home: Path) -> None
     profile.cache_path.write_bytes(b"\0" * 8192)
     code, _, said = headless("--profile", "kantor-kecamatan", "list")
     assert code == 1 and "`sambat-tui --profile kantor-kecamatan repair`" in said
+
+
+def test_repair_says_when_the_changes_not_yet_sent_could_not_all_be_read(client_home: Path) -> None:
+    from tests.support.cache import seeded_profile, wire_complaint
+    from tests.support.damage import spoil_all_but_the_header
+
+    item = wire_complaint()
+    profile = seeded_profile([item])
+    assert headless("take", item["public_ref"])[0] == 0
+    spoil_all_but_the_header(profile.cache_path)
+    code, out, said = headless("--lang", "en", "repair")
+    assert code == 1 and "0 change(s) not yet sent were carried" in out
+    assert "not every change not yet sent could be read" in said and ".damaged-" in said

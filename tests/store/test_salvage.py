@@ -96,7 +96,7 @@ def test_damaged_complaints_cost_nothing_but_a_sync_every_queued_change_and_the_
 
     rebuilt = rebuild(cache, now=NOW)
 
-    assert rebuilt.problem is not None and rebuilt.kept == QUEUED and rebuilt.unread == 0
+    assert rebuilt.problem is not None and rebuilt.kept == QUEUED and rebuilt.unread == 0 and rebuilt.complete
     assert set(rebuilt.kept_state) == set(STATE)
     assert rebuilt.aside == cache.with_name("cache.sqlite3.damaged-20261102T030000Z")
     assert _digest(rebuilt.aside) == damaged  # kept byte for byte
@@ -131,7 +131,7 @@ def test_a_damaged_outbox_page_costs_the_changes_on_it_not_the_ones_after_it(cac
     rebuilt = rebuild(cache, now=NOW)
 
     kept = _outbox_rows(cache)
-    assert 0 < rebuilt.unread < QUEUED // 2 and rebuilt.kept == len(kept)
+    assert 0 < rebuilt.unread < QUEUED // 2 and rebuilt.kept == len(kept) and not rebuilt.complete
     assert len(kept) + rebuilt.unread == QUEUED
     assert max(kept) == max(queued)  # the rows after the damaged page were reached
     assert all(kept[seq] == queued[seq] for seq in kept)  # none of them garbled
@@ -141,6 +141,7 @@ def test_a_file_with_nothing_readable_is_kept_aside_and_replaced_by_an_empty_cac
     spoil_all_but_the_header(cache)
     rebuilt = rebuild(cache, now=NOW)
     assert rebuilt.problem and rebuilt.kept == 0 and rebuilt.aside is not None and rebuilt.aside.exists()
+    assert not rebuilt.complete  # 300 changes were queued: "0 kept" alone would say none was lost
     with Store.open(cache) as store, store.read() as conn:
         assert _complaints(store) == 0 and sync_state.cursor(conn) is None
 
