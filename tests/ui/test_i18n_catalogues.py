@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -280,6 +281,23 @@ def test_plural_forms() -> None:
     assert en.t("quit.outbox_not_empty", n=1).startswith("1 change has not")
     assert en.t("quit.outbox_not_empty", n=5).startswith("5 changes have not")
     assert Translator("id", strict=True).t("bar.conflicts", n=1) == "1 konflik"
+
+
+COUNTED_NOUN = re.compile(r"\{n\} (?:new |working )?(changes|conflicts|tries|days|complaints|rows)\b")
+ONLY_MANY = frozenset({"targets.many"})
+"""Messages shown only for two or more (one target is named, not counted)."""
+
+
+def test_an_english_count_of_things_has_a_singular_form() -> None:
+    """ "1 changes queued" read wrong in the app: an English message that counts a noun has ``one``."""
+    english = shipped_catalogues()["en"]
+    plain = [
+        key
+        for key, message in english.messages.items()
+        if key not in ONLY_MANY and not message.plural and COUNTED_NOUN.search(message.template())
+    ]
+    assert plain == []
+    assert Translator("en", strict=True).t("notify.queued", n=1) == "1 change queued for sending."
 
 
 def test_strict_misses_raise() -> None:
