@@ -64,6 +64,27 @@ class StorageError(RuntimeError):
     """The database is not in a state this code can work with (e.g. written by a newer version)."""
 
 
+_UNREADABLE = frozenset({10, 11, 26})
+"""SQLite's primary result codes for a database that cannot be read: SQLITE_IOERR (a disk failing a read),
+SQLITE_CORRUPT, SQLITE_NOTADB. (The client's store tells them apart too; it shares no code with this.)"""
+
+
+@contextmanager
+def readable(path: Path) -> Iterator[None]:
+    """Raise an error that says the database at ``path`` cannot be read as a ``StorageError`` that says what
+    to do: an operator's message at the start of the server or a command, not a traceback."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        code = getattr(error, "sqlite_errorcode", None)
+        if not isinstance(code, int) or code & 0xFF not in _UNREADABLE:
+            raise
+        raise StorageError(
+            f"the database {path} cannot be read ({error}): it is damaged, or its disk failed a read. It was"
+            " left as it is. Restore the last backup (`sambat-central backup` makes one) in its place."
+        ) from error
+
+
 def db_time(moment: datetime) -> str:
     """UTC text of fixed width, so that text order is time order."""
     if moment.tzinfo is None or moment.utcoffset() is None:
@@ -926,12 +947,13 @@ class Storage:
         if not path.exists():
             # Created before SQLite opens it, so the file (and its -wal and -shm) never exist world-readable.
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        return cls(path, auto_checkpoint=auto_checkpoint)
+        with readable(path):
+            return cls(path, auto_checkpoint=auto_checkpoint)
 
     # migrations
 
     def schema_version(self) -> int:
-        with self._write_lock:
+        with self._write_lock, readable(self.path):
             self._writer.execute(SCHEMA_VERSION_TABLE)
             row = self._writer.execute("SELECT max(version) FROM schema_version").fetchone()
         return 0 if row is None or row[0] is None else int(row[0])
@@ -940,7 +962,7 @@ class Storage:
         """Apply the migrations not yet applied, each in its own transaction; returns the versions applied."""
         applied: list[int] = []
         latest = max(m.version for m in MIGRATIONS)
-        with self._write_lock:
+        with self._write_lock, readable(self.path):
             conn = self._writer
             conn.execute(SCHEMA_VERSION_TABLE)
             for migration in sorted(MIGRATIONS, key=lambda m: m.version):
