@@ -33,7 +33,7 @@ from sambat_tui.central.city import (
 from sambat_tui.central.context import utc_now
 from sambat_tui.central.open311.keys import add_apikey_commands
 from sambat_tui.central.ratelimit import DEFAULT_PER_MINUTE, RateLimit
-from sambat_tui.central.storage import Storage, StorageError
+from sambat_tui.central.storage import DB_FILENAME, Storage, StorageError
 
 SEED_MODULE = "sambat_tui.central.seed"
 """The seeder's hook: a module with ``configure_parser(parser)`` and ``run(args) -> int``."""
@@ -168,6 +168,19 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from sambat_tui.central.backup import back_up
+
+    try:
+        made = back_up(args.data_dir, args.destination)
+    except OSError as error:
+        _err(f"backup not written: {error}")
+        return 1
+    source = args.data_dir / DB_FILENAME
+    _err(f"backup of {source} (schema {made.schema_version}, {made.bytes:,} bytes, checked): {made.path}")
+    return 0
+
+
 def _city_init(args: argparse.Namespace) -> int:
     written = init_city(args.directory, force=args.force)
     _err(f"copied {len(written)} city files to {args.directory}; edit them, then start the server with")
@@ -255,6 +268,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", parents=[common], help="bring the database schema up to date")
     migrate.set_defaults(run=_migrate)
+
+    backup = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="copy the database, consistent and checked, beside the running server",
+    )
+    backup.add_argument("destination", type=Path, help="a new file, or a directory to put a dated file in")
+    backup.set_defaults(run=_backup)
 
     # Api keys of Open311 partner apps: `apikey create --name APP` prints a key, `apikey revoke --name APP`.
     add_apikey_commands(commands, common)

@@ -1,0 +1,89 @@
+"""``sambat-central backup``: one consistent copy of the city's database, safe beside the running server.
+
+The database is the only record of every complaint and every act on it; the clients' caches are copies of
+it. SQLite's online backup copies it inside one read transaction: a consistent snapshot, and in WAL mode a
+reader holds up no writer, so the server keeps taking complaints meanwhile. No migration runs (a backup made
+before an upgrade must be of the old schema). The copy is written under a temporary name, checked page by
+page (``quick_check``), flushed to the disk, and only then given its name: a backup cut short by a full disk
+or a kill leaves no file that looks like a backup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NamedTuple
+
+from sambat_tui.central.storage import DB_FILENAME, StorageError, readable
+
+
+class Backup(NamedTuple):
+    path: Path
+    bytes: int
+    schema_version: int
+
+
+def backup_name(now: datetime) -> str:
+    """The file name a backup into a directory gets: sorts by time, says what it is."""
+    return f"central-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}.sqlite3"
+
+
+def back_up(data_dir: Path, destination: Path, *, now: datetime | None = None) -> Backup:
+    """Copy the database in ``data_dir`` to ``destination`` (a new file, or a directory to put one in, named
+    by ``backup_name``). ``StorageError`` when there is no database, the destination exists, or the
+    database cannot be read; ``OSError`` when the destination cannot be written (nothing is left there)."""
+    source = data_dir / DB_FILENAME
+    if not source.is_file():
+        raise StorageError(f"no database in {data_dir} (no {DB_FILENAME}): nothing to back up")
+    target = destination / backup_name(now or datetime.now(UTC)) if destination.is_dir() else destination
+    if target.exists():
+        raise StorageError(f"{target} exists: a backup never replaces a file; name another")
+    partial = target.with_name(f"{target.name}.part")
+    with contextlib.suppress(FileNotFoundError):
+        partial.unlink()  # what an earlier run cut short left
+    try:
+        version = _copy(source, partial)
+        _flush(partial)
+        partial.replace(target)
+        _flush(target.parent)
+    except BaseException:
+        for leftover in (partial, Path(f"{partial}-journal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        raise
+    return Backup(target, target.stat().st_size, version)
+
+
+def _copy(source: Path, partial: Path) -> int:
+    """The backup itself, into ``partial`` (created 0600: it holds reporters' names and contacts)."""
+    os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    with (
+        readable(source),
+        contextlib.closing(_reader(source)) as src,
+        contextlib.closing(sqlite3.connect(partial)) as dst,
+    ):
+        src.backup(dst)  # all pages in one step: one snapshot (stepping restarts when the server writes)
+        # The copy inherits WAL mode; as a file to keep and move, one file without a -wal is better.
+        dst.execute("PRAGMA journal_mode = DELETE")
+        found = [str(row[0]) for row in dst.execute("PRAGMA quick_check(5)")]
+        if found != ["ok"]:
+            raise StorageError(f"the copy failed its check ({'; '.join(found)}): it was not kept")
+        row = dst.execute("SELECT max(version) FROM schema_version").fetchone()
+    return 0 if row is None or row[0] is None else int(row[0])
+
+
+def _reader(source: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    return conn
+
+
+def _flush(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
