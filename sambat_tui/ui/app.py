@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
@@ -62,6 +62,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+PALETTE_KEYS = ("sync", "outbox", "help", "quit")
+"""App keys the palette offers too (their ids are their actions)."""
+
+
 def _sambat_commands() -> type[Provider]:
     # The palette's provider loads when the palette first opens (Textual calls this then), not before the
     # first frame.
@@ -74,7 +78,9 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
     CSS_PATH = APP_CSS
     TITLE = "SAMBAT"
     BINDINGS = bindings(Scope.APP)
-    COMMANDS = App.COMMANDS | {_sambat_commands}
+    # Only the app's own commands: Textual's system commands are English, and their theme list and key panel
+    # are not this app's (its themes and keys are in the app's provider).
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_sambat_commands}
 
     def __init__(
         self,
@@ -505,7 +511,20 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
                     partial(self.set_app_language, lang),
                 )
             )
+        for key_id in PALETTE_KEYS:  # the app's keys that apply here, as the key bar names them
+            if self.check_action(key_id, ()) is True:
+                commands.append(
+                    PaletteCommand(
+                        t(f"key.{key_id}"), t(f"palette.{key_id}_help"), partial(self.run_action, key_id)
+                    )
+                )
         return commands
+
+    def action_command_palette(self) -> None:
+        from sambat_tui.ui.palette import SambatPalette
+
+        if self.use_command_palette and not isinstance(self.screen, SambatPalette):
+            self.push_screen(SambatPalette())
 
     def _inbox(self) -> InboxScreen | None:
         for screen in self.screen_stack:

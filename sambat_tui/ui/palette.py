@@ -7,9 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
 
 from sambat_tui.ui.i18n import t
+from sambat_tui.ui.stylesheets import SCREENS_CSS
 
 # MLG-2026-000123; the city prefix is letters, the number may be typed without its leading zeros.
 REFERENCE = re.compile(r"[A-Za-z]{2,6}-\d{4}-\d{1,9}")
@@ -19,7 +23,7 @@ REFERENCE = re.compile(r"[A-Za-z]{2,6}-\d{4}-\d{1,9}")
 class PaletteCommand:
     title: str
     help: str
-    run: Callable[[], None]
+    run: Callable[[], object]
 
 
 @runtime_checkable
@@ -70,3 +74,31 @@ class SambatCommands(Provider):
             return
         for command in host.palette_commands():
             yield DiscoveryHit(command.title, command.run, text=command.title, help=command.help)
+
+
+class SambatPalette(CommandPalette):
+    """Textual's palette, with its own words in the user's language (Textual writes them in English)."""
+
+    CSS_PATH = SCREENS_CSS  # the rule of every screen after the first (ui/stylesheets.py)
+
+    def __init__(self) -> None:
+        super().__init__(id="--command-palette", placeholder=t("palette.placeholder"))
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual's own steps (textual 8.2, command.py), for its hard-coded "No matches found" alone.
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(t("palette.no_matches"), style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Input, OptionList, Static
 
 from sambat_tui.domain.model import Status
 from sambat_tui.services.inbox import Sort
@@ -231,6 +232,26 @@ async def test_palette_commands_cover_tabs_themes_and_languages() -> None:
             r.app.screen.query_one("#tabs").render()
         )
         r.app.set_app_language("id")
+
+
+async def test_the_palette_speaks_the_users_language_and_offers_only_the_apps_commands() -> None:
+    async with running() as r:
+        await r.press("ctrl+p")
+        palette = r.app.screen
+        assert isinstance(palette, CommandPalette)
+        assert palette.query_one(Input).placeholder.startswith("Cari perintah")
+        await r.type("keluar")
+        await r.pilot.pause(0.3)
+        shown = [str(o.prompt) for o in palette.query_one(CommandList).options]
+        assert any("Keluar" in text for text in shown)
+        await r.press("ctrl+u")
+        await r.type("screenshot")  # one of Textual's own, English, commands: not offered
+        await r.pilot.pause(0.8)  # Textual waits half a second before it says nothing matched
+        shown = [str(o.prompt) for o in palette.query_one(CommandList).options]
+        assert any("Tidak ada yang cocok" in text for text in shown)
+        assert not any("Screenshot" in text or "No matches" in text for text in shown)
+        titles = {c.title for c in r.app.palette_commands()}
+        assert {"Sinkron", "Kotak keluar", "Bantuan", "Keluar"} <= titles
 
 
 async def test_a_session_that_cannot_open_is_shown_not_raised() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from textual import events
+from textual.command import CommandPalette
 from textual.widgets import Input, TextArea
 
 from tests.ui.harness import record_drawn_rows, running
@@ -225,7 +226,7 @@ async def test_words_typed_after_ctrl_p_go_into_the_command_palette(gap: float) 
     """Textual's own screen, which focuses its field through the app's queue: the words still reach it."""
     async with running() as r:
         await r.trickle(gap, "ctrl+p", *"tema")
-        assert type(r.app.screen).__name__ == "CommandPalette"
+        assert isinstance(r.app.screen, CommandPalette)
         assert r.app.screen.query_one(Input).value == "tema"
 
 
