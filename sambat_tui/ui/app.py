@@ -13,8 +13,10 @@ The sync worker is a THREAD (``@work(thread=True)``): an async pull on the UI lo
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -62,6 +64,8 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+HANGUP_CHECK_SECONDS = 2.0
+"""How often the app asks whether its terminal is still there (one ioctl)."""
 PALETTE_KEYS = ("sync", "outbox", "help", "quit")
 """App keys the palette offers too (their ids are their actions)."""
 
@@ -208,6 +212,8 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
             gc.enable()
             self.set_interval(collector.TICK_SECONDS, collector.tick, name="collector")
         self.read_screens_css()
+        if not self.is_headless:
+            self.set_interval(HANGUP_CHECK_SECONDS, self._exit_if_terminal_gone, name="hangup")
         if self.options.log_problem is not None:
             self.notify(t("notify.no_log", error=self.options.log_problem), severity="warning", timeout=20)
         if self.session is None:
@@ -221,6 +227,26 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
             # The first sync loads httpx and the engine: not before the first frame.
             self.start_sync()
             self._sync_timer = self.set_interval(interval, self.start_sync)
+
+    def _exit_if_terminal_gone(self) -> None:
+        """End the app once its terminal has hung up (an SSH link dropped, a terminal window closed).
+
+        The hangup signal ends it only when it reaches it: started from a wrapper that outlives the hangup
+        (``make demo``, a script) it never does, and Textual's input thread then reads end-of-file in a loop
+        at 60 % of a core, while the app keeps the cache locked against the user's next login. A hung-up
+        terminal answers every query with EIO."""
+        try:
+            import termios  # loaded already by Textual's driver; not on Windows
+        except ImportError:
+            return
+        try:
+            termios.tcgetattr(sys.__stdin__.fileno() if sys.__stdin__ is not None else 0)
+        except OSError as error:
+            if error.errno == errno.EIO:
+                _log.warning("the terminal hung up: the app ends")
+                self.exit(return_code=1)
+        except ValueError:  # stdin closed
+            self.exit(return_code=1)
 
     def _finish_opening(self, session: SessionPort) -> None:
         """The start-up repairs the session left for now (before any sync starts)."""
