@@ -82,6 +82,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         " ({error}). Run `{command}`: the changes not yet sent are carried into new data, the rest is"
         " downloaded again from the server, and the old file is kept.",
     ),
+    "repair.checking": (
+        "Memeriksa data lokal ({mib} MiB), setiap halamannya: untuk data besar bisa beberapa menit…",
+        "Checking the local data ({mib} MiB), every page of it: for a large cache this can take minutes…",
+    ),
     "repair.sound": (
         "Data lokal profil {profile} utuh: tidak ada yang diubah. (--force membangunnya ulang juga.)",
         "The local data of profile {profile} is sound: nothing was changed. (--force rebuilds it anyway.)",
@@ -806,6 +810,8 @@ def cmd_repair(args: argparse.Namespace) -> int:
 
     profile = _profile(args)
     out = _out(args, profile)
+    if profile.cache_path.exists():  # the check reads the whole file: about two minutes for 2 GB
+        out.warn("repair.checking", mib=f"{profile.cache_path.stat().st_size / 2**20:,.0f}")
     try:
         rebuilt = repair_cache(profile, force=args.force)
     except StoreLocked as error:

@@ -86,8 +86,9 @@ def test_repair_says_so_when_the_cache_is_sound_or_in_use(client_home: Path) -> 
     from tests.support.cache import seeded_profile, wire_complaint
 
     seeded_profile([wire_complaint()])
-    code, out, _ = headless("--lang", "en", "repair")
+    code, out, said = headless("--lang", "en", "repair")
     assert code == 0 and "is sound: nothing was changed" in out
+    assert "Checking the local data" in said  # said before a check that may take minutes
     with Store.open(profile_paths().cache_path):
         code, _, said = headless("repair", "--force")
     assert code == 1 and "dipakai proses lain" in said
