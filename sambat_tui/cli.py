@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     import argparse
     import logging
 
+    from sambat_tui.store.db import StoreDamaged
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_UNREACHABLE = 2
@@ -411,8 +413,7 @@ def _open(args: argparse.Namespace, out: Out, profile: Any) -> Any:
         raise SystemExit(EXIT_FAILED) from None
 
 
-def _say_damaged(out: Out, profile_name: str, error: Any) -> None:
-    """``error``: a ``StoreDamaged``."""
+def _say_damaged(out: Out, profile_name: str, error: StoreDamaged) -> None:
     from sambat_tui.services.repair import repair_command
 
     said = safe(f"{error.path}: {error.detail}", 500)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Final, NamedTuple
 
 from sambat_tui.store import sync_state
-from sambat_tui.store.db import Store, lock_writer, release_writer
+from sambat_tui.store.db import Store, connect_reader, lock_writer, release_writer
 
 KEPT_STATE: Final = (sync_state.SyncKey.SERVER_URL, sync_state.SyncKey.USER_ID, sync_state.SyncKey.ME)
 """Sync state carried over: who and where. The cursor and the last sync time are not: the new cache is
@@ -61,7 +61,7 @@ def check(path: Path) -> str | None:
     """What is wrong with the cache at ``path`` (SQLite's ``quick_check``: every page and record read once),
     or None when it is sound. It reads the whole file: seconds for a large cache."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = connect_reader(path)
     except sqlite3.Error as error:
         return str(error)
     try:
@@ -96,8 +96,8 @@ def rebuild(path: Path, *, force: bool = False, now: datetime | None = None) -> 
             _remove(fresh)
             raise
         Path(f"{fresh}.lock").unlink(missing_ok=True)
-        aside = _move_aside(path, path, now or datetime.now(UTC))
-        _move_aside(fresh, path)
+        aside = _rename(path, _aside_name(path, now or datetime.now(UTC)))
+        _rename(fresh, path)
     finally:
         release_writer(path, lock)
     unread = found.unread + len(found.rows) - kept
@@ -109,17 +109,19 @@ def _remove(path: Path) -> None:
         Path(f"{path}{side}").unlink(missing_ok=True)
 
 
-def _move_aside(source: Path, path: Path, now: datetime | None = None) -> Path:
-    """Rename the file ``source`` and its side files to ``path``, or, with ``now``, to
-    ``<path>.damaged-<UTC time>``; return the new main name."""
-    target = path
-    if now is not None:
-        stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = path.with_name(f"{path.name}.damaged-{stamp}")
-        number = 1
-        while any(Path(f"{target}{side}").exists() for side in SIDE_FILES):
-            number += 1
-            target = path.with_name(f"{path.name}.damaged-{stamp}-{number}")
+def _aside_name(path: Path, now: datetime) -> Path:
+    """``<path>.damaged-<UTC time>``, numbered when a file of that name (or its side files) exists."""
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    number = 1
+    while any(Path(f"{target}{side}").exists() for side in SIDE_FILES):
+        number += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{number}")
+    return target
+
+
+def _rename(source: Path, target: Path) -> Path:
+    """Rename the database ``source`` and its side files to ``target``; return ``target``."""
     for side in SIDE_FILES:
         if Path(f"{source}{side}").exists():
             Path(f"{source}{side}").replace(f"{target}{side}")
@@ -131,7 +133,7 @@ def read_salvage(path: Path) -> Salvage:
     if not path.exists():
         return Salvage([], 0, True, {})
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = connect_reader(path)
     except sqlite3.Error:
         return Salvage([], 0, False, {})
     try:
@@ -215,12 +217,11 @@ def restore(conn: sqlite3.Connection, rows: list[dict[str, Any]], state: dict[st
         if not _plausible(row):
             continue
         names = [name for name in row if name in columns]
-        try:
-            with _savepoint(conn):
-                conn.execute(
-                    f"INSERT INTO outbox ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-                    [row[name] for name in names],
-                )
+        try:  # a refused insert is undone alone: SQLite aborts the statement, not the transaction
+            conn.execute(
+                f"INSERT INTO outbox ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                [row[name] for name in names],
+            )
         except sqlite3.IntegrityError:
             continue
         kept += 1
@@ -237,18 +238,3 @@ def _plausible(row: dict[str, Any]) -> bool:
         return isinstance(json.loads(row.get("payload") or ""), dict)
     except (TypeError, ValueError):
         return False
-
-
-class _savepoint:
-    """One row's insert, undone alone when the table refuses it."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> None:
-        self.conn.execute("SAVEPOINT salvage_row")
-
-    def __exit__(self, kind: object, *rest: object) -> None:
-        if kind is not None:
-            self.conn.execute("ROLLBACK TO salvage_row")
-        self.conn.execute("RELEASE salvage_row")

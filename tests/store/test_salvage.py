@@ -178,3 +178,15 @@ def test_two_rebuilds_in_the_same_second_keep_both_old_files(cache: Path) -> Non
     assert first.aside != second.aside and first.aside and second.aside
     assert first.aside.exists() and second.aside.exists()
     assert first.kept == second.kept == QUEUED
+
+
+def test_a_salvaged_row_the_new_table_refuses_is_left_out_and_the_rest_are_kept(
+    cache: Path, tmp_path: Path
+) -> None:
+    with closing(sqlite3.connect(cache)) as conn:
+        columns = [str(r[1]) for r in conn.execute("PRAGMA table_info(outbox)")]
+    salvaged = [dict(zip(columns, row, strict=True)) for row in list(_outbox_rows(cache).values())[:3]]
+    salvaged[1]["state"] = "garbled"  # fails the table's CHECK
+    with Store.open(tmp_path / "new.sqlite3") as store, store.transaction() as conn:
+        assert salvage.restore(conn, salvaged, {}) == 2
+    assert sorted(_outbox_rows(tmp_path / "new.sqlite3")) == [salvaged[0]["seq"], salvaged[2]["seq"]]
