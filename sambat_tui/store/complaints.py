@@ -405,6 +405,12 @@ def _upsert_chunk(conn: sqlite3.Connection, items: list[Mapping[str, Any]], *, i
     return UpsertResult(written=len(writes), stale=stale, quarantined=quarantined)
 
 
+def forget_versions(conn: sqlite3.Connection) -> int:
+    """The server's database went back to a backup, and its versions with it: make every cached complaint
+    older than any copy the server sends, so that its copy wins over the one cached here. Returns how many."""
+    return conn.execute("UPDATE complaints SET version = 0 WHERE version <> 0").rowcount
+
+
 def _rids(conn: sqlite3.Connection, ids: list[str]) -> list[int]:
     return [
         r[0]

@@ -202,10 +202,35 @@ _V3 = _statements(
     "CREATE INDEX complaints_closed ON complaints(closed_at, status, created_at, desk_id, duplicate_of)",
 )
 
+# For a server whose database was restored from a backup. What it acknowledged is kept a while
+# (store.outbox.SENT_KEPT): what the backup predates is gone there, and these are sent again.
+_V4 = _statements(
+    """
+    CREATE TABLE outbox_sent (
+        seq INTEGER PRIMARY KEY,  -- the outbox seq it had: its place in the local order when sent again
+        mutation_id TEXT NOT NULL UNIQUE,
+        complaint_id TEXT NOT NULL,
+        op TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        base_version INTEGER,
+        authored_at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        acked_at INTEGER NOT NULL
+    )
+    """,
+    "CREATE INDEX outbox_sent_acked ON outbox_sent(acked_at)",
+    # Set on every entry from the server when its database went back to a backup; the walk of the feed
+    # that follows clears it on each entry the server still has, and drops the rest at its end.
+    "ALTER TABLE timeline ADD COLUMN stale INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX timeline_stale ON timeline(stale) WHERE stale = 1",
+)
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(1, "cache schema", _V1),
     Migration(2, "keyset tiebreak column usable in index seeks", _V2),
     Migration(3, "indexes of the supervisor's views", _V3),
+    Migration(4, "acknowledged mutations kept to send again after a server restore", _V4),
 )
 LATEST: Final = MIGRATIONS[-1].version
 

@@ -3,11 +3,12 @@
 ``seq`` (AUTOINCREMENT, never reused) is the local order; the push drains each complaint's mutations in
 ``seq`` order, never by the laptop clock. States::
 
-    pending  --mark_sending-->  sending  --remove (acknowledged)-->  gone
+    pending  --mark_sending-->  sending  --acknowledge-->  outbox_sent (kept for SENT_KEPT, then gone)
     sending  --mark_failed-->   failed   (network error, 5xx: retried at next_attempt_at)
     sending  --mark_conflict--> conflict (403/409/410, or 412 that cannot be rebased; shown with the reason)
     failed|conflict --requeue--> pending (retry, or edit-and-retry with a new payload)
     any      --remove (discarded after a confirm)--> gone
+    outbox_sent --send_again (the server was restored from a backup)--> pending, in its old place
 
 ``complaints.pending`` counts a complaint's outbox rows (any state); ``append`` and ``remove`` keep it right
 in the same transaction. The services append a mutation and write the optimistic complaint change in one
@@ -19,7 +20,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final, NamedTuple
 
@@ -33,6 +34,12 @@ class OutboxState(StrEnum):
 
 QUEUED: Final = frozenset({OutboxState.PENDING, OutboxState.SENDING, OutboxState.FAILED})
 """States of a mutation still on its way (not yet a conflict)."""
+
+
+SENT_KEPT: Final = timedelta(days=14)
+"""How long an acknowledged mutation is kept, to be sent again should the server's database be restored from
+a backup that predates it. Well inside the server's idempotency retention (at least 30 days): a mutation sent
+again that the restored database does hold is answered from its idempotency record, never applied twice."""
 
 
 class OutboxError(LookupError):
@@ -248,6 +255,57 @@ def remove(conn: sqlite3.Connection, seq: int) -> OutboxEntry:
         (entry.complaint_id,),
     )
     return entry
+
+
+def acknowledge(conn: sqlite3.Connection, seq: int, now: datetime) -> OutboxEntry:
+    """The server took it: drop it from the outbox, keep it in ``outbox_sent`` for ``SENT_KEPT``, and forget
+    what is older than that. Returns it."""
+    conn.execute(
+        "INSERT OR REPLACE INTO outbox_sent(seq, mutation_id, complaint_id, op, payload, base_version, "
+        "authored_at, actor, created_at, acked_at) SELECT seq, mutation_id, complaint_id, op, payload, "
+        "base_version, authored_at, actor, created_at, ? FROM outbox WHERE seq = ?",
+        (_epoch(now), seq),
+    )
+    entry = remove(conn, seq)
+    conn.execute("DELETE FROM outbox_sent WHERE acked_at < ?", (_epoch(now - SENT_KEPT),))
+    return entry
+
+
+def send_again(conn: sqlite3.Connection, now: datetime) -> list[OutboxEntry]:
+    """The server's database went back to a backup: put every mutation it acknowledged within ``SENT_KEPT``
+    back in the outbox as pending, in its old place in the local order, and return them.
+
+    Each keeps its mutation id, so one the restored database already holds is answered from its idempotency
+    record; one it lost is applied again, or becomes a conflict if the complaint has moved on there."""
+    cutoff = _epoch(now - SENT_KEPT)
+    seqs = [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT seq FROM outbox_sent WHERE acked_at >= ? "
+            "AND mutation_id NOT IN (SELECT mutation_id FROM outbox) ORDER BY seq",
+            (cutoff,),
+        )
+    ]
+    # The seq it had is free: AUTOINCREMENT never hands out a number twice.
+    conn.execute(
+        "INSERT INTO outbox(seq, mutation_id, complaint_id, op, payload, base_version, authored_at, actor, "
+        "state, created_at) SELECT seq, mutation_id, complaint_id, op, payload, base_version, authored_at, "
+        "actor, 'pending', created_at FROM outbox_sent WHERE seq IN (SELECT value FROM json_each(?))",
+        (json.dumps(seqs),),
+    )
+    conn.execute(
+        "UPDATE complaints SET pending = "
+        "(SELECT count(*) FROM outbox WHERE outbox.complaint_id = complaints.id) "
+        "WHERE id IN (SELECT complaint_id FROM outbox_sent WHERE seq IN (SELECT value FROM json_each(?)))",
+        (json.dumps(seqs),),
+    )
+    conn.execute("DELETE FROM outbox_sent")
+    return [get(conn, seq) for seq in seqs]
+
+
+def sent_count(conn: sqlite3.Connection) -> int:
+    """Acknowledged mutations still kept (``SENT_KEPT``)."""
+    return int(conn.execute("SELECT count(*) FROM outbox_sent").fetchone()[0])
 
 
 def counts(conn: sqlite3.Connection) -> dict[OutboxState, int]:

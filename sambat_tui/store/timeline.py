@@ -110,7 +110,7 @@ _UPSERT: Final = (
     "INSERT INTO timeline(id, complaint_id, entry, kind, public, at_us, pending, data) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET complaint_id = excluded.complaint_id, "
     "entry = excluded.entry, kind = excluded.kind, public = excluded.public, at_us = excluded.at_us, "
-    "pending = excluded.pending, data = excluded.data"
+    "pending = excluded.pending, data = excluded.data, stale = 0"
 )
 
 
@@ -171,6 +171,25 @@ def put_local_update(conn: sqlite3.Connection, update: Mapping[str, Any]) -> Non
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
         row,
     )
+
+
+def mark_stale(conn: sqlite3.Connection) -> int:
+    """The server's database went back to a backup: every entry it sent may be gone there. Marks them all
+    until the server sends each again (``drop_stale`` removes the rest); pending ones are ours and stay."""
+    return conn.execute("UPDATE timeline SET stale = 1 WHERE pending = 0").rowcount
+
+
+def hold_pending(conn: sqlite3.Connection, update_ids: Iterable[str]) -> None:
+    """These updates are queued again (``outbox.send_again``): pending until the server has them back."""
+    conn.execute(
+        "UPDATE timeline SET pending = 1, stale = 0 WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(update_ids)),),
+    )
+
+
+def drop_stale(conn: sqlite3.Connection) -> int:
+    """Remove the entries the server did not send again since ``mark_stale``; returns how many."""
+    return conn.execute("DELETE FROM timeline WHERE stale = 1").rowcount
 
 
 def delete(conn: sqlite3.Connection, entry_id: str) -> bool:
