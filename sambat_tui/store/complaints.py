@@ -325,11 +325,14 @@ def upsert_many(
     *,
     index: bool = True,
     chunk_size: int = CHUNK,
+    server_wins: bool = False,
 ) -> UpsertResult:
     """Store wire complaints from the feed (any iterable; consumed in chunks of ``chunk_size``).
 
     A complaint replaces the cached one unless the cache holds a newer ``version`` (equal versions are
-    rewritten: the server's state wins over an optimistic local change of the same version). ``pending`` is
+    rewritten: the server's state wins over an optimistic local change of the same version); with
+    ``server_wins`` whatever the cached version (the server's database went back to a backup, and its
+    versions with it). ``pending`` is
     kept; a complaint new to the cache counts the outbox rows already queued for it. A record that cannot be
     stored goes to quarantine and the rest carry on. Full text is updated per chunk, and only for rows whose
     text changed; ``index=False`` skips it for a bulk load and marks the index stale (``search.rebuild``).
@@ -340,11 +343,13 @@ def upsert_many(
     # A stale index stays untouched until its rebuild: deleting entries it never had would corrupt it.
     index = index and not search.is_stale(conn)
     for chunk in _chunks(complaints, chunk_size):
-        total += _upsert_chunk(conn, chunk, index=index)
+        total += _upsert_chunk(conn, chunk, index=index, server_wins=server_wins)
     return total
 
 
-def _upsert_chunk(conn: sqlite3.Connection, items: list[Mapping[str, Any]], *, index: bool) -> UpsertResult:
+def _upsert_chunk(
+    conn: sqlite3.Connection, items: list[Mapping[str, Any]], *, index: bool, server_wins: bool
+) -> UpsertResult:
     rows: dict[str, dict[str, Any]] = {}
     quarantined = 0
     for item in items:
@@ -390,7 +395,7 @@ def _upsert_chunk(conn: sqlite3.Connection, items: list[Mapping[str, Any]], *, i
             continue
         row["rid"] = None
         rid, version, old_text = old
-        if version > row["version"]:
+        if version > row["version"] and not server_wins:
             stale += 1
             continue
         writes.append(row)
@@ -403,12 +408,6 @@ def _upsert_chunk(conn: sqlite3.Connection, items: list[Mapping[str, Any]], *, i
     if index and to_index:
         search.index(conn, _rids(conn, to_index))
     return UpsertResult(written=len(writes), stale=stale, quarantined=quarantined)
-
-
-def forget_versions(conn: sqlite3.Connection) -> int:
-    """The server's database went back to a backup, and its versions with it: make every cached complaint
-    older than any copy the server sends, so that its copy wins over the one cached here. Returns how many."""
-    return conn.execute("UPDATE complaints SET version = 0 WHERE version <> 0").rowcount
 
 
 def _rids(conn: sqlite3.Connection, ids: list[str]) -> list[int]:

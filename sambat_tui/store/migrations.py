@@ -220,10 +220,10 @@ _V4 = _statements(
     )
     """,
     "CREATE INDEX outbox_sent_acked ON outbox_sent(acked_at)",
-    # Set on every entry from the server when its database went back to a backup; the walk of the feed
-    # that follows clears it on each entry the server still has, and drops the rest at its end.
-    "ALTER TABLE timeline ADD COLUMN stale INTEGER NOT NULL DEFAULT 0",
-    "CREATE INDEX timeline_stale ON timeline(stale) WHERE stale = 1",
+    # The walk of the feed after such a restore numbers each entry the server still sends; at its end the
+    # others go. Numbering what arrives, rather than marking every entry at the start, writes no more than
+    # the walk writes anyway (a mass UPDATE would rewrite the whole table of a big agency in one go).
+    "ALTER TABLE timeline ADD COLUMN walk INTEGER NOT NULL DEFAULT 0",
 )
 
 MIGRATIONS: Final[tuple[Migration, ...]] = (

@@ -110,7 +110,7 @@ _UPSERT: Final = (
     "INSERT INTO timeline(id, complaint_id, entry, kind, public, at_us, pending, data) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET complaint_id = excluded.complaint_id, "
     "entry = excluded.entry, kind = excluded.kind, public = excluded.public, at_us = excluded.at_us, "
-    "pending = excluded.pending, data = excluded.data, stale = 0"
+    "pending = excluded.pending, data = excluded.data"
 )
 
 
@@ -173,23 +173,26 @@ def put_local_update(conn: sqlite3.Connection, update: Mapping[str, Any]) -> Non
     )
 
 
-def mark_stale(conn: sqlite3.Connection) -> int:
-    """The server's database went back to a backup: every entry it sent may be gone there. Marks them all
-    until the server sends each again (``drop_stale`` removes the rest); pending ones are ours and stay."""
-    return conn.execute("UPDATE timeline SET stale = 1 WHERE pending = 0").rowcount
-
-
 def hold_pending(conn: sqlite3.Connection, update_ids: Iterable[str]) -> None:
     """These updates are queued again (``outbox.send_again``): pending until the server has them back."""
     conn.execute(
-        "UPDATE timeline SET pending = 1, stale = 0 WHERE id IN (SELECT value FROM json_each(?))",
+        "UPDATE timeline SET pending = 1 WHERE id IN (SELECT value FROM json_each(?))",
         (json.dumps(list(update_ids)),),
     )
 
 
-def drop_stale(conn: sqlite3.Connection) -> int:
-    """Remove the entries the server did not send again since ``mark_stale``; returns how many."""
-    return conn.execute("DELETE FROM timeline WHERE stale = 1").rowcount
+def mark_walked(conn: sqlite3.Connection, entry_ids: Iterable[str], walk: int) -> None:
+    """The server sent these again in walk number ``walk`` (a walk of its feed after a restore)."""
+    conn.execute(
+        "UPDATE timeline SET walk = ? WHERE id IN (SELECT value FROM json_each(?))",
+        (walk, json.dumps(list(entry_ids))),
+    )
+
+
+def drop_unwalked(conn: sqlite3.Connection, walk: int) -> int:
+    """At the end of walk ``walk``: remove the server's entries it did not send again (the restored
+    database does not have them). Pending ones are ours and stay. Returns how many went."""
+    return conn.execute("DELETE FROM timeline WHERE walk < ? AND pending = 0", (walk,)).rowcount
 
 
 def delete(conn: sqlite3.Connection, entry_id: str) -> bool:

@@ -1,5 +1,6 @@
-"""What the cache keeps for a server restored from a backup: acknowledged mutations (``outbox_sent``), sent
-again in their old place; versions forgotten so that the server's copy wins; stale timeline entries."""
+"""What the cache does for a server restored from a backup: acknowledged mutations (``outbox_sent``) sent
+again in their old place; the server's copy winning whatever the cached version; the timeline entries the
+walk after the restore did not see again dropped at its end."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sambat_tui.store import complaints, outbox, timeline
+from sambat_tui.store import complaints, outbox, search, timeline
 from sambat_tui.store.db import Store
 from sambat_tui.store.outbox import SENT_KEPT, OutboxState
 from tests.store.factory import NOW, iso, make_complaint
@@ -92,15 +93,17 @@ def test_a_discarded_mutation_is_not_kept(conn: sqlite3.Connection) -> None:
     assert outbox.send_again(conn, NOW) == []
 
 
-def test_forgotten_versions_let_an_older_server_copy_win(conn: sqlite3.Connection) -> None:
+def test_the_server_wins_whatever_the_cached_version_after_a_restore(conn: sqlite3.Connection) -> None:
     newer = make_complaint(1, version=9, title="Versi yang hilang bersama server lama")
     complaints.upsert_many(conn, [newer])
     older = make_complaint(1, version=5, title="Versi dari cadangan")
     assert complaints.upsert_many(conn, [older]).stale == 1
-    assert complaints.forget_versions(conn) == 2
-    assert complaints.upsert_many(conn, [older]).written == 1
+    assert complaints.upsert_many(conn, [older], server_wins=True).written == 1
     cached = complaints.get(conn, A)
     assert cached is not None and cached.version == 5 and cached.data["title"] == "Versi dari cadangan"
+    search.check(conn)  # its text is indexed anew
+    hits = conn.execute("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH 'cadangan'").fetchall()
+    assert hits == conn.execute("SELECT rid FROM complaints WHERE id = ?", (A,)).fetchall()
 
 
 def _update(entry_id: str, complaint_id: str) -> dict[str, Any]:
@@ -116,13 +119,17 @@ def _update(entry_id: str, complaint_id: str) -> dict[str, Any]:
     }
 
 
-def test_stale_timeline_entries_go_unless_sent_again_or_ours(conn: sqlite3.Connection) -> None:
+def test_entries_the_walk_did_not_see_again_go_unless_queued_again_or_ours(conn: sqlite3.Connection) -> None:
     timeline.upsert_updates(conn, [_update("kept", A), _update("gone", A), _update("resent", A)])
     timeline.put_local_update(conn, _update("local", A))
-    assert timeline.mark_stale(conn) == 3  # the local (pending) one is not the server's to take away
     timeline.hold_pending(conn, ["resent"])
-    timeline.upsert_updates(conn, [_update("kept", A)])  # the server sent it again
-    assert timeline.drop_stale(conn) == 1
+    timeline.upsert_updates(conn, [_update("kept", A)])  # the server sent it again in walk 1 ...
+    timeline.mark_walked(conn, ["kept"], 1)
+    assert timeline.drop_unwalked(conn, 1) == 1  # ... "gone" it did not
     entries = {e.id: e.pending for e in timeline.for_complaint(conn, A)}
     assert entries == {"kept": False, "resent": True, "local": True}
-    assert timeline.drop_stale(conn) == 0
+    assert timeline.drop_unwalked(conn, 1) == 0
+    timeline.upsert_updates(conn, [_update("resent", A)])  # the server took it again: its copy now
+    timeline.mark_walked(conn, ["kept"], 2)
+    assert timeline.drop_unwalked(conn, 2) == 1  # "resent" is the server's now, and walk 2 did not see it
+    assert {e.id for e in timeline.for_complaint(conn, A)} == {"kept", "local"}
