@@ -17,10 +17,17 @@ from dataclasses import dataclass
 
 from sambat_tui.central.context import Context
 from sambat_tui.central.problems import ApiProblem
-from sambat_tui.central.records import FeedRow
+from sambat_tui.central.records import FeedRow, FeedState
 from sambat_tui.central.scope import Scope
 from sambat_tui.central.storage import LOG_REANNOUNCE
-from sambat_tui.contract import REFERENCE_ENTITIES, ChangeOp, Entity, ProblemCode, User
+from sambat_tui.contract import (
+    REFERENCE_ENTITIES,
+    ChangeOp,
+    CursorExpiredReason,
+    Entity,
+    ProblemCode,
+    User,
+)
 
 _CURSOR_TEXT = re.compile(r"^([0-9a-f]{1,64})\.(0|[1-9][0-9]{0,9})\.(0|[1-9][0-9]{0,18})$")
 _REFERENCE = frozenset(e.value for e in REFERENCE_ENTITIES)
@@ -89,6 +96,34 @@ def _change_json(row: FeedRow, op: ChangeOp) -> str:
     )
 
 
+def _expired(reason: CursorExpiredReason, detail: str) -> ApiProblem:
+    return ApiProblem(ProblemCode.CURSOR_EXPIRED, detail, extra={"reason": reason.value})
+
+
+def _check_cursor(position: Cursor, state: FeedState) -> None:
+    """410 for a cursor this database cannot resume, with the ``reason`` a client tells its cases by."""
+    # The watermark and the generation only grow (compaction keeps the newest row of every entity): a
+    # cursor past either is from this database's future, i.e. the file was set back in time (restored from
+    # a plain copy or a filesystem snapshot). Its sequence numbers will be reused for other changes, so
+    # resuming it would silently skip them: it is another database's cursor.
+    if (
+        position.epoch != state.epoch
+        or position.seq > state.watermark
+        or position.generation > state.generation
+    ):
+        raise _expired(
+            CursorExpiredReason.OTHER_DATABASE,
+            "Kursor berasal dari basis data lain (atau yang dipulihkan); unduh ulang dari awal / "
+            "the cursor is from another database (or a restored one); bootstrap again",
+        )
+    if position.generation != state.generation and position.seq < state.min_seq:
+        raise _expired(
+            CursorExpiredReason.COMPACTED,
+            "Log perubahan sudah dipadatkan melewati kursor ini; unduh ulang dari awal / "
+            "the change log was compacted past this cursor; bootstrap again",
+        )
+
+
 def changes_page(context: Context, user: User, cursor: str | None, limit: int) -> str:
     """The JSON of one ``ChangePage``. 410 when the cursor is from before a compaction or another database."""
     scope = Scope.of(user)
@@ -97,21 +132,8 @@ def changes_page(context: Context, user: User, cursor: str | None, limit: int) -
         after = 0
         if cursor:
             position = decode_cursor(cursor)
+            _check_cursor(position, state)
             after = position.seq
-            if position.epoch != state.epoch:
-                raise ApiProblem(
-                    ProblemCode.CURSOR_EXPIRED,
-                    "Kursor berasal dari basis data lain; unduh ulang dari awal / "
-                    "the cursor is from another database; bootstrap again",
-                )
-            if position.generation != state.generation and after < state.min_seq:
-                raise ApiProblem(
-                    ProblemCode.CURSOR_EXPIRED,
-                    "Log perubahan sudah dipadatkan melewati kursor ini; unduh ulang dari awal / "
-                    "the change log was compacted past this cursor; bootstrap again",
-                )
-            if after > state.watermark:
-                raise _bad_cursor("ahead of the change log")
         rows = tx.feed_rows(scope, after=after, upto=state.watermark, limit=limit)
     parts = [_change_json(row, op) for row in rows if (op := _op_for(scope, row)) is not None]
     if len(rows) == limit and rows[-1].seq < state.watermark:

@@ -17,6 +17,7 @@ from sambat_tui.contract.feed import (
     Change,
     ChangeOp,
     ChangePage,
+    CursorExpiredReason,
     Entity,
 )
 from sambat_tui.contract.problem import PROBLEM_KINDS, PROBLEM_MEDIA_TYPE, Problem, ProblemCode, problem_type
@@ -45,6 +46,7 @@ __all__ = [
     "ChangePage",
     "Complaint",
     "ComplaintPage",
+    "CursorExpiredReason",
     "Desk",
     "Disposition",
     "DispositionRequest",

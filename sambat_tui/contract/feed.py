@@ -47,5 +47,19 @@ class ChangePage(WireModel):
     has_more: bool
 
 
+class CursorExpiredReason(StrEnum):
+    """The ``reason`` member of a 410 ``cursor_expired`` problem: why the cursor cannot go on.
+
+    Either way the client walks the feed again from the start; the reason says whether what it holds may
+    be newer than the server (another database: a restored or replaced one) or only incomplete.
+    """
+
+    OTHER_DATABASE = "other_database"
+    """The cursor is not of this database's history: another database, or this one set back in time (a
+    restored backup, a file copied back); the server may lack changes the client has seen."""
+    COMPACTED = "compacted"
+    """The change log was compacted past the cursor: rows it had not read yet were dropped."""
+
+
 FEED_PAGE_DEFAULT = 500
 FEED_PAGE_MAX = 1000

@@ -68,7 +68,8 @@ def problem_type(code: ProblemCode) -> str:
 
 
 class Problem(WireModel):
-    """An error answer. Extra members (``current`` on 412, ``errors`` on 422) are kept, as RFC 9457 allows."""
+    """An error answer. Extra members (``current`` on 412, ``errors`` on 422, ``reason`` on 410: a
+    ``CursorExpiredReason``) are kept, as RFC 9457 allows."""
 
     model_config = ConfigDict(extra="allow")
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from sambat_tui.central.feed import Cursor, encode_cursor
-from sambat_tui.contract import ChangePage
+from sambat_tui.contract import ChangePage, CursorExpiredReason
 from tests.central.support import START, Api, assert_problem
 
 REFERENCE = {"agency", "desk", "user", "category"}
@@ -81,16 +81,37 @@ def test_a_garbage_cursor_is_a_validation_problem(api: Api, cursor: str) -> None
     assert_problem(response, 422, "validation_failed")
 
 
-def test_a_cursor_ahead_of_the_log_is_refused(api: Api) -> None:
+def _expired(api: Api, cursor: Cursor, reason: str) -> dict[str, Any]:
+    """The 410 a cursor gets, with its ``reason`` member in the body."""
+    response = api.get("/v1/changes", "coordinator", params={"cursor": encode_cursor(cursor)})
+    body = assert_problem(response, 410, "cursor_expired")
+    assert body["reason"] == reason, body
+    return body
+
+
+def test_a_cursor_from_another_database_is_expired_as_other_database(api: Api) -> None:
+    foreign = _expired(api, Cursor("0123456789abcdef", 0, 1), "other_database")
+    assert "another database" in foreign["detail"]
+    assert CursorExpiredReason.OTHER_DATABASE == "other_database"  # what the client compares with
+
+
+@pytest.mark.parametrize(
+    ("seq_ahead", "generation_ahead"),
+    [(100, 0), (1, 0), (0, 1)],
+    ids=["far-ahead", "one-ahead", "later-generation"],
+)
+def test_a_cursor_of_this_database_from_its_future_is_another_database(
+    api: Api, seq_ahead: int, generation_ahead: int
+) -> None:
+    # The database went back in time (a file copied back): this epoch, but past its watermark or of a
+    # compaction it has not had. It was a 422 that a desk met on every pull, for ever.
+    api.new_complaint()
     with api.context.storage.read() as tx:
         state = tx.feed_state()
-    ahead = encode_cursor(Cursor(state.epoch, state.generation, state.watermark + 100))
-    assert_problem(api.get("/v1/changes", "coordinator", params={"cursor": ahead}), 422, "validation_failed")
-
-
-def test_a_cursor_from_another_database_is_expired(api: Api) -> None:
-    foreign = encode_cursor(Cursor("0123456789abcdef", 0, 1))
-    assert_problem(api.get("/v1/changes", "coordinator", params={"cursor": foreign}), 410, "cursor_expired")
+    ahead = Cursor(state.epoch, state.generation + generation_ahead, state.watermark + seq_ahead)
+    _expired(api, ahead, "other_database")
+    at_the_watermark = Cursor(state.epoch, state.generation, state.watermark)
+    assert api.changes("coordinator", encode_cursor(at_the_watermark))["changes"] == []
 
 
 @pytest.mark.parametrize("limit", [0, 1001, -1])
@@ -178,9 +199,10 @@ def test_compaction_drops_superseded_rows_and_expires_older_cursors(api: Api) ->
         dropped = tx.compact_feed(START + timedelta(days=1))
     assert dropped == 2  # versions 1 and 2 of the complaint; v3 and the timeline stay
 
-    assert_problem(
+    expired = assert_problem(
         api.get("/v1/changes", "operator.dpuprpkp", params={"cursor": early}), 410, "cursor_expired"
     )
+    assert expired["reason"] == CursorExpiredReason.COMPACTED == "compacted"
     assert api.changes("operator.dpuprpkp", late)["changes"] == []
     after, _ = api.all_changes("coordinator")
     assert len(after) == len(before) - 2
