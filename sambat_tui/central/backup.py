@@ -5,7 +5,9 @@ it. SQLite's online backup copies it inside one read transaction: a consistent s
 reader holds up no writer, so the server keeps taking complaints meanwhile. No migration runs (a backup made
 before an upgrade must be of the old schema). The copy is written under a temporary name, checked page by
 page (``quick_check``), flushed to the disk, and only then given its name: a backup cut short by a full disk
-or a kill leaves no file that looks like a backup.
+or a kill leaves no file that looks like a backup. The copy is another database from the start: it gets an
+epoch of its own and says whose copy it is and from when (``central.lineage``), so that once restored no
+desk's cursor of the live server is taken for one of its own.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from sambat_tui.central.lineage import fork, lineage_of
 from sambat_tui.central.storage import DB_FILENAME, StorageError, readable
 
 
@@ -38,14 +41,15 @@ def back_up(data_dir: Path, destination: Path, *, now: datetime | None = None) -
     source = data_dir / DB_FILENAME
     if not source.is_file():
         raise StorageError(f"no database in {data_dir} (no {DB_FILENAME}): nothing to back up")
-    target = destination / backup_name(now or datetime.now(UTC)) if destination.is_dir() else destination
+    moment = now or datetime.now(UTC)
+    target = destination / backup_name(moment) if destination.is_dir() else destination
     if target.exists():
         raise StorageError(f"{target} exists: a backup never replaces a file; name another")
     partial = target.with_name(f"{target.name}.part")
     with contextlib.suppress(FileNotFoundError):
         partial.unlink()  # what an earlier run cut short left
     try:
-        version = _copy(source, partial)
+        version = _copy(source, partial, moment)
         _flush(partial)
         partial.replace(target)
         _flush(target.parent)
@@ -57,8 +61,9 @@ def back_up(data_dir: Path, destination: Path, *, now: datetime | None = None) -
     return Backup(target, target.stat().st_size, version)
 
 
-def _copy(source: Path, partial: Path) -> int:
-    """The backup itself, into ``partial`` (created 0600: it holds reporters' names and contacts)."""
+def _copy(source: Path, partial: Path, moment: datetime) -> int:
+    """The backup itself, into ``partial`` (created 0600: it holds reporters' names and contacts); its
+    schema version. ``moment``, taken before the copy, is its ``snapshot_at``: all recorded by then is in."""
     os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     with (
         readable(source),
@@ -68,11 +73,12 @@ def _copy(source: Path, partial: Path) -> int:
         src.backup(dst)  # all pages in one step: one snapshot (stepping restarts when the server writes)
         # The copy inherits WAL mode; as a file to keep and move, one file without a -wal is better.
         dst.execute("PRAGMA journal_mode = DELETE")
+        copied = lineage_of(dst, source)
+        fork(dst, forked_from=copied.epoch, snapshot_at=moment)
         found = [str(row[0]) for row in dst.execute("PRAGMA quick_check(5)")]
         if found != ["ok"]:
             raise StorageError(f"the copy failed its check ({'; '.join(found)}): it was not kept")
-        row = dst.execute("SELECT max(version) FROM schema_version").fetchone()
-    return 0 if row is None or row[0] is None else int(row[0])
+    return copied.schema_version
 
 
 def _reader(source: Path) -> sqlite3.Connection:

@@ -31,6 +31,10 @@ CREATE TABLE IF NOT EXISTS schema_version (
 )
 """
 
+NEW_EPOCH_SQL = "lower(hex(randomblob(8)))"
+"""A database's random id (``meta.epoch``): 16 lower-case hex digits. A copy made to be served gets a new one
+(``central.lineage``)."""
+
 _TABLES_V1: tuple[str, ...] = (
     """
     CREATE TABLE meta (
@@ -39,7 +43,7 @@ _TABLES_V1: tuple[str, ...] = (
     )
     """,
     # A random id per database: feed cursors carry it, so one from another database is recognised.
-    "INSERT INTO meta (key, value) VALUES ('epoch', lower(hex(randomblob(8))))",
+    f"INSERT INTO meta (key, value) VALUES ('epoch', {NEW_EPOCH_SQL})",
     "INSERT INTO meta (key, value) VALUES ('feed_min_seq', '0')",
     """
     CREATE TABLE agencies (

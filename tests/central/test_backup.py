@@ -4,6 +4,7 @@ serves, and a database that cannot be read: every command says what to do, nothi
 from __future__ import annotations
 
 import errno
+import re
 import sqlite3
 import stat
 import threading
@@ -91,6 +92,28 @@ def test_a_backup_never_replaces_a_file_and_leaves_nothing_when_it_cannot_be_wri
         == tmp_path / backup_name(NOW)
         == tmp_path / ("central-20261129T090000Z.sqlite3")
     )
+
+
+def _meta(db: Path) -> dict[str, str]:
+    with closing(sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)) as conn:
+        return {str(key): str(value) for key, value in conn.execute("SELECT key, value FROM meta")}
+
+
+def test_a_backup_is_another_database_that_says_whose_copy_it_is_and_from_when(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert cli.main(["migrate", "--data-dir", str(data)]) == 0
+    source = _meta(data / DB_FILENAME)
+    first = _meta(back_up(data, tmp_path / "first.sqlite3", now=NOW).path)
+    second = _meta(back_up(data, tmp_path / "second.sqlite3", now=NOW).path)
+    # Restored, a copy with the server's epoch would take desks' cursors for its own (central.lineage).
+    assert re.fullmatch(r"[0-9a-f]{16}", first["epoch"]) and first["epoch"] != source["epoch"]
+    assert second["epoch"] not in (source["epoch"], first["epoch"])
+    assert first["forked_from"] == second["forked_from"] == source["epoch"]
+    assert first["snapshot_at"] == "2026-11-29T09:00:00.000000Z"
+    assert _meta(data / DB_FILENAME) == source  # the server's own database is only read
+    assert {key: first[key] for key in source if key != "epoch"} == {
+        key: source[key] for key in source if key != "epoch"
+    }
 
 
 @pytest.mark.parametrize(
