@@ -31,6 +31,7 @@ from sambat_tui.central.city import (
     load_city,
 )
 from sambat_tui.central.context import utc_now
+from sambat_tui.central.datalock import owning
 from sambat_tui.central.open311.keys import add_apikey_commands
 from sambat_tui.central.ratelimit import DEFAULT_PER_MINUTE, RateLimit
 from sambat_tui.central.storage import DB_FILENAME, Storage, StorageError
@@ -101,9 +102,12 @@ def _serve(args: argparse.Namespace) -> int:
         _err(str(error))
         return EXIT_USAGE
     try:
-        app = create_app(settings)
-        announce = f"data in {args.data_dir}, listening on {url_of(listening)}"
-        serve(app, listening, log_level=args.log_level, ready=lambda: _err(announce))
+        # Owned for as long as it serves: a second server on the same data, or a restore swapping the file
+        # under it, is refused (``DataDirInUse`` is a ``StorageError``: one line, exit 1).
+        with owning(args.data_dir, "serve"):
+            app = create_app(settings)
+            announce = f"data in {args.data_dir}, listening on {url_of(listening)}"
+            serve(app, listening, log_level=args.log_level, ready=lambda: _err(announce))
     finally:
         listening.close()
     return 0
