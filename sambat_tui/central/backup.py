@@ -50,9 +50,9 @@ def back_up(data_dir: Path, destination: Path, *, now: datetime | None = None) -
         partial.unlink()  # what an earlier run cut short left
     try:
         version = _copy(source, partial, moment)
-        _flush(partial)
+        flush(partial)
         partial.replace(target)
-        _flush(target.parent)
+        flush(target.parent)
     except BaseException:
         for leftover in (partial, Path(f"{partial}-journal")):
             with contextlib.suppress(FileNotFoundError):
@@ -75,9 +75,9 @@ def _copy(source: Path, partial: Path, moment: datetime) -> int:
         dst.execute("PRAGMA journal_mode = DELETE")
         copied = lineage_of(dst, source)
         fork(dst, forked_from=copied.epoch, snapshot_at=moment)
-        found = [str(row[0]) for row in dst.execute("PRAGMA quick_check(5)")]
-        if found != ["ok"]:
-            raise StorageError(f"the copy failed its check ({'; '.join(found)}): it was not kept")
+        found = quick_check(dst)
+        if found is not None:
+            raise StorageError(f"the copy failed its check ({found}): it was not kept")
     return copied.schema_version
 
 
@@ -87,7 +87,18 @@ def _reader(source: Path) -> sqlite3.Connection:
     return conn
 
 
-def _flush(path: Path) -> None:
+def quick_check(conn: sqlite3.Connection) -> str | None:
+    """SQLite's page by page check of the database on ``conn``: None when sound, else its first findings on
+    one line (SQLite's rows run over several lines)."""
+    rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check(5)")]
+    if rows == ["ok"]:
+        return None
+    lines = [line for row in rows for line in row.splitlines() if line and not line.startswith("***")]
+    return "; ".join(lines)
+
+
+def flush(path: Path) -> None:
+    """fsync a file, or a directory (so that a rename in it lasts a power cut)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -185,6 +185,23 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _restore(args: argparse.Namespace) -> int:
+    from sambat_tui.central.restore import restore
+
+    try:
+        done = restore(args.data_dir, args.backup)
+    except OSError as error:
+        _err(f"restore failed: {error}")
+        return 1
+    taken = done.lineage.snapshot_at
+    when = f"as of {taken:%Y-%m-%dT%H:%M:%SZ}" if taken else "of unknown date (not made by `backup`)"
+    before = f"the database it replaced is now {done.aside[0]}" if done.aside else "there was none before"
+    _err(
+        f"restored {args.backup} (schema {done.lineage.schema_version}, {when}) as {done.database}; {before}"
+    )
+    return 0
+
+
 def _city_init(args: argparse.Namespace) -> int:
     written = init_city(args.directory, force=args.force)
     _err(f"copied {len(written)} city files to {args.directory}; edit them, then start the server with")
@@ -280,6 +297,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("destination", type=Path, help="a new file, or a directory to put a dated file in")
     backup.set_defaults(run=_backup)
+
+    restore = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="put a backup in place of the database (the server stopped); the old one is moved aside",
+    )
+    restore.add_argument("backup", type=Path, metavar="BACKUP", help="a file `backup` made")
+    restore.set_defaults(run=_restore)
 
     # Api keys of Open311 partner apps: `apikey create --name APP` prints a key, `apikey revoke --name APP`.
     add_apikey_commands(commands, common)

@@ -81,7 +81,8 @@ def readable(path: Path) -> Iterator[None]:
             raise
         raise StorageError(
             f"the database {path} cannot be read ({error}): it is damaged, or its disk failed a read. It was"
-            " left as it is. Restore the last backup (`sambat-central backup` makes one) in its place."
+            " left as it is. Put the last backup in its place with `sambat-central restore BACKUP`"
+            " (`sambat-central backup` makes them)."
         ) from error
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -238,3 +240,9 @@ def serving(shared_app: FastAPI, context: Context, clock: Clock) -> Iterator[Api
         client.close()
         context.storage.close()
         shared_app.state.context = previous
+
+
+def meta_of(db: Path) -> dict[str, str]:
+    """The ``meta`` table of the database file ``db`` (epoch, forked_from, snapshot_at, ...), read only."""
+    with closing(sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)) as conn:
+        return {str(key): str(value) for key, value in conn.execute("SELECT key, value FROM meta")}

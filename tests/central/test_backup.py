@@ -17,6 +17,7 @@ import pytest
 from sambat_tui.central import backup, cli
 from sambat_tui.central.backup import back_up, backup_name
 from sambat_tui.central.storage import DB_FILENAME, StorageError
+from tests.central.support import meta_of
 from tests.support.server import CentralServer
 
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
@@ -58,8 +59,7 @@ def test_a_backup_of_a_busy_server_is_one_consistent_checked_copy_that_serves_on
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
     restored = tmp_path / "restored"
-    restored.mkdir()
-    made.rename(restored / DB_FILENAME)
+    assert cli.main(["restore", str(made), "--data-dir", str(restored)]) == 0
     assert cli.main(["users", "--data-dir", str(restored)]) == 0
     assert "operator.dpuprpkp" in capsys.readouterr().out
     assert _complaint_ids(restored / DB_FILENAME) == copied
@@ -83,7 +83,7 @@ def test_a_backup_never_replaces_a_file_and_leaves_nothing_when_it_cannot_be_wri
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     with monkeypatch.context() as patched:
-        patched.setattr(backup, "_flush", disk_full)
+        patched.setattr(backup, "flush", disk_full)
         with pytest.raises(OSError, match="No space"):
             back_up(data, cut / "b.sqlite3")
     assert list(cut.iterdir()) == []  # no half backup under a backup's name, nor a .part
@@ -94,23 +94,18 @@ def test_a_backup_never_replaces_a_file_and_leaves_nothing_when_it_cannot_be_wri
     )
 
 
-def _meta(db: Path) -> dict[str, str]:
-    with closing(sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)) as conn:
-        return {str(key): str(value) for key, value in conn.execute("SELECT key, value FROM meta")}
-
-
 def test_a_backup_is_another_database_that_says_whose_copy_it_is_and_from_when(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert cli.main(["migrate", "--data-dir", str(data)]) == 0
-    source = _meta(data / DB_FILENAME)
-    first = _meta(back_up(data, tmp_path / "first.sqlite3", now=NOW).path)
-    second = _meta(back_up(data, tmp_path / "second.sqlite3", now=NOW).path)
+    source = meta_of(data / DB_FILENAME)
+    first = meta_of(back_up(data, tmp_path / "first.sqlite3", now=NOW).path)
+    second = meta_of(back_up(data, tmp_path / "second.sqlite3", now=NOW).path)
     # Restored, a copy with the server's epoch would take desks' cursors for its own (central.lineage).
     assert re.fullmatch(r"[0-9a-f]{16}", first["epoch"]) and first["epoch"] != source["epoch"]
     assert second["epoch"] not in (source["epoch"], first["epoch"])
     assert first["forked_from"] == second["forked_from"] == source["epoch"]
     assert first["snapshot_at"] == "2026-11-29T09:00:00.000000Z"
-    assert _meta(data / DB_FILENAME) == source  # the server's own database is only read
+    assert meta_of(data / DB_FILENAME) == source  # the server's own database is only read
     assert {key: first[key] for key in source if key != "epoch"} == {
         key: source[key] for key in source if key != "epoch"
     }
