@@ -14,7 +14,7 @@ import importlib
 import importlib.util
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -172,34 +172,41 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _writing(failed: str, work: Callable[[], str]) -> int:
+    """Run a command that writes database files: its one-line summary, or what the disk refused (exit 1)."""
+    try:
+        said = work()
+    except OSError as error:
+        _err(f"{failed}: {error}")
+        return 1
+    _err(said)
+    return 0
+
+
 def _backup(args: argparse.Namespace) -> int:
     from sambat_tui.central.backup import back_up
 
-    try:
+    def work() -> str:
         made = back_up(args.data_dir, args.destination)
-    except OSError as error:
-        _err(f"backup not written: {error}")
-        return 1
-    source = args.data_dir / DB_FILENAME
-    _err(f"backup of {source} (schema {made.schema_version}, {made.bytes:,} bytes, checked): {made.path}")
-    return 0
+        source = args.data_dir / DB_FILENAME
+        return (
+            f"backup of {source} (schema {made.schema_version}, {made.bytes:,} bytes, checked): {made.path}"
+        )
+
+    return _writing("backup not written", work)
 
 
 def _restore(args: argparse.Namespace) -> int:
     from sambat_tui.central.restore import restore
 
-    try:
+    def work() -> str:
         done = restore(args.data_dir, args.backup)
-    except OSError as error:
-        _err(f"restore failed: {error}")
-        return 1
-    taken = done.lineage.snapshot_at
-    when = f"as of {taken:%Y-%m-%dT%H:%M:%SZ}" if taken else "of unknown date (not made by `backup`)"
-    before = f"the database it replaced is now {done.aside[0]}" if done.aside else "there was none before"
-    _err(
-        f"restored {args.backup} (schema {done.lineage.schema_version}, {when}) as {done.database}; {before}"
-    )
-    return 0
+        taken, version = done.lineage.snapshot_at, done.lineage.schema_version
+        when = f"as of {taken:%Y-%m-%dT%H:%M:%SZ}" if taken else "of unknown date (not made by `backup`)"
+        before = f"the database it replaced is now {done.aside[0]}" if done.aside else "there was none before"
+        return f"restored {args.backup} (schema {version}, {when}) as {done.database}; {before}"
+
+    return _writing("restore failed", work)
 
 
 def _city_init(args: argparse.Namespace) -> int:

@@ -1,17 +1,15 @@
-"""One process owns a data directory at a time: a second ``serve`` on it is refused in one line, and a
+"""One process owns a data directory at a time (a second ``serve`` refused: ``test_serve_listen``), and a
 server killed with SIGKILL leaves no lock behind (the kernel lets it go)."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sambat_tui.central.datalock import LOCK_FILENAME, DataDirInUse, owning
-from tests.support.server import CentralServer, free_port
+from tests.support.server import CentralServer
 
 
 def test_a_data_directory_is_owned_by_one_holder_at_a_time_and_says_by_whom(tmp_path: Path) -> None:
@@ -26,32 +24,6 @@ def test_a_data_directory_is_owned_by_one_holder_at_a_time_and_says_by_whom(tmp_
     with owning(data, "restore"):  # let go at the end of the block
         pass
     assert (data / LOCK_FILENAME).is_file()  # never deleted: a second file of that name would split the lock
-
-
-@pytest.mark.e2e
-def test_a_second_server_on_the_same_data_is_refused_in_one_line(fresh_server: CentralServer) -> None:
-    assert fresh_server.process is not None
-    serve = [
-        "serve",
-        "--data-dir",
-        str(fresh_server.data_dir),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(free_port()),
-    ]
-    second = subprocess.run(
-        [sys.executable, "-m", "sambat_tui.central.cli", *serve],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert second.returncode == 1
-    assert second.stderr == (
-        f"sambat-central: cannot serve: {fresh_server.data_dir} is in use by sambat-central serve "
-        f"(process {fresh_server.process.pid}); stop it first\n"
-    )
-    assert fresh_server.intake()["version"] == 1  # the first one serves on
 
 
 @pytest.mark.e2e
