@@ -6,6 +6,7 @@ taken more changes than the cursor had seen."""
 from __future__ import annotations
 
 import errno
+import shutil
 import sqlite3
 import stat
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from sambat_tui.central import restore as restoring
 from sambat_tui.central.backup import back_up
 from sambat_tui.central.datalock import LOCK_FILENAME
 from sambat_tui.central.feed import decode_cursor
+from sambat_tui.central.migrations import MIGRATIONS
 from sambat_tui.central.restore import restore
 from sambat_tui.central.storage import DB_FILENAME, Storage
 from tests.central.support import assert_problem, meta_of
@@ -101,6 +103,35 @@ def test_a_restore_onto_a_new_machine_and_again_from_the_same_file_makes_a_datab
         assert meta_of(new / name)["epoch"] == epochs[-1]
         epochs.append(meta_of(new / DB_FILENAME)["epoch"])
     assert len({*epochs, meta_of(backup)["epoch"]}) == 4
+
+
+def test_a_plain_copy_of_a_stopped_servers_file_restores_too_and_is_only_read(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    copy = plain / "copy.sqlite3"
+    shutil.copyfile(data_dir / DB_FILENAME, copy)  # a file in WAL mode: read-only, SQLite adds -wal, -shm
+    kept = copy.read_bytes()
+    assert kept[18:20] == b"\x02\x02"  # the header of a WAL database
+    assert cli.main(["restore", str(copy), "--data-dir", str(tmp_path / "other")]) == 0
+    latest = max(m.version for m in MIGRATIONS)
+    assert f"(schema {latest}, of unknown date (not made by `backup`)) as " in capsys.readouterr().err
+    assert [p.name for p in plain.iterdir()] == ["copy.sqlite3"] and copy.read_bytes() == kept
+    restored = meta_of(tmp_path / "other" / DB_FILENAME)
+    assert restored["forked_from"] == meta_of(copy)["epoch"] != restored["epoch"]
+
+
+def test_a_copy_of_a_crashed_servers_files_restores_with_what_its_wal_holds(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    _crash_with_a_commit_in_the_wal(data_dir)
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    for side in ("", "-wal"):
+        shutil.copyfile(f"{data_dir / DB_FILENAME}{side}", f"{copies / 'crashed.sqlite3'}{side}")
+    restore(tmp_path / "other", copies / "crashed.sqlite3")
+    assert LATE_TOKEN in _tokens(tmp_path / "other" / DB_FILENAME)
 
 
 def _missing(backup: Path) -> Path:
@@ -221,7 +252,8 @@ def test_a_desk_cursor_of_the_replaced_database_is_refused_even_once_the_restore
     fresh_server: CentralServer, tmp_path: Path
 ) -> None:
     server, desk = fresh_server, "operator.dpuprpkp"
-    server.token(desk), server.token("coordinator")  # before the backup: the restore keeps them
+    for user in (desk, "coordinator"):
+        server.token(user)  # made before the backup: the restore keeps them
     kept = [server.intake()["id"] for _ in range(3)]
     backup = back_up(server.data_dir, tmp_path / "nightly.sqlite3").path
     lost = [server.intake()["id"] for _ in range(4)]
