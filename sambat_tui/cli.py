@@ -137,6 +137,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{n} konflik menunggu keputusan Anda: `sambat-tui outbox`.",
         "{n} conflict(s) wait for you: `sambat-tui outbox`.",
     ),
+    "sync.server_restored": (
+        "Basis data server dipulihkan dari cadangan: data lokal diselaraskan ulang, dan {n} perubahan yang "
+        "sudah diterimanya dikirim ulang.",
+        "The server's database was restored from a backup: the local data is brought back in line with it, "
+        "and {n} change(s) it had taken are sent again.",
+    ),
     "sync.quarantined": (
         "{n} data dari server tidak bisa disimpan dan dikarantina.",
         "{n} record(s) from the server could not be stored and were quarantined.",
@@ -529,6 +535,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             report = session.sync.run_once(progress, retry_now=True)
         counts = session.outbox.counts()
         waiting = counts.pending + counts.failed
+        if report.server_restored:
+            out.warn("sync.server_restored", n=report.resent)
         if report.quarantined:
             out.warn("sync.quarantined", n=report.quarantined)
         if report.error is not None:

@@ -78,6 +78,10 @@ class SyncReport:
     rebootstrapped: bool = False
     retry_after: float | None = None
     """Seconds until the server takes this client's requests again (it answered 429); None: no wait."""
+    server_restored: bool = False
+    """The server's database went back to a backup since the last sync (``sync.pull``)."""
+    resent: int = 0
+    """Mutations the server had acknowledged, queued again because of that."""
 
 
 class IdentityMismatch(SyncError):
@@ -110,7 +114,7 @@ class SyncEngine:
         self.client = client
         self.now = now
         self._lock = threading.Lock()
-        self.puller = Puller(store, client, page_size=page_size)
+        self.puller = Puller(store, client, page_size=page_size, now=now)
         self.pusher = Pusher(store, client, identity=self.identity, now=now, backoff=backoff)
 
     def identity(self) -> Me | None:
@@ -234,11 +238,16 @@ class SyncEngine:
                 return report
 
             def pull(phase: Phase) -> None:
-                stats = self.puller.pull(on_pull(phase))
-                pulled.changes += stats.changes
-                pulled.quarantined += stats.quarantined
-                pulled.conflicts += stats.conflicts
-                pulled.rebootstrapped = pulled.rebootstrapped or stats.rebootstrapped
+                stats = PullStats()
+                try:
+                    self.puller.pull(on_pull(phase), stats)
+                finally:  # a pull cut short has still done what it counted (a restore noticed)
+                    pulled.changes += stats.changes
+                    pulled.quarantined += stats.quarantined
+                    pulled.conflicts += stats.conflicts
+                    pulled.rebootstrapped = pulled.rebootstrapped or stats.rebootstrapped
+                    pulled.server_restored = pulled.server_restored or stats.server_restored
+                    pulled.resent += stats.resent
 
             error: str | None = None
             online = True
@@ -297,6 +306,8 @@ class SyncEngine:
                 error=error,
                 rebootstrapped=pulled.rebootstrapped,
                 retry_after=retry_after,
+                server_restored=pulled.server_restored,
+                resent=pulled.resent,
             )
 
 

@@ -14,6 +14,12 @@ agency: one page is held at a time, and consecutive changes of one kind are writ
   complaint the walk did not deliver (it left the scope while the log was compacted). The outbox is kept.
   The walk's "seen" marks live in a TEMP table of the writer connection; if the process dies during the
   walk, the next pull starts the walk over (``REBOOTSTRAP_KEY`` says one was under way).
+- ``410`` with reason ``other_database``: the server's database is another one than the cursor's, in practice
+  the same city's restored from a backup, so what it took after the backup is gone there and its versions
+  went back. Before that walk (``server_restored``) the mutations it acknowledged within
+  ``outbox.SENT_KEPT`` go back in the outbox to be sent again. The walk is numbered (``RESTORE_WALK_KEY``):
+  in it the server's copy of a complaint wins whatever the cached version, each timeline entry the server
+  sends again gets the walk's number, and at its end the server's entries without it go.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -34,6 +41,7 @@ from sambat_tui.contract import (
     Category,
     ChangeOp,
     Complaint,
+    CursorExpiredReason,
     Desk,
     Disposition,
     Entity,
@@ -42,6 +50,7 @@ from sambat_tui.contract import (
 )
 from sambat_tui.store import complaints, outbox, quarantine, reference, sync_state, timeline
 from sambat_tui.store.db import Store
+from sambat_tui.store.outbox import OutboxEntry
 from sambat_tui.store.reference import RefEntity
 from sambat_tui.sync import optimistic
 from sambat_tui.sync.client import ApiClient, FeedChange, FeedPage, Unparsed, validation_summary
@@ -49,6 +58,9 @@ from sambat_tui.sync.errors import ApiError
 
 REBOOTSTRAP_KEY = "sync.rebootstrap"
 """Set while a walk from the beginning after a 410 is under way."""
+RESTORE_WALK_KEY = "sync.restore_walk"
+"""The number of the walk under way after a server restore (unset when the walk is not one)."""
+LAST_RESTORE_WALK_KEY = "sync.last_restore_walk"
 SEEN_TABLE = "temp.sync_seen"
 EVICTED_REASON = (
     "Pengaduan ini keluar dari lingkup Anda (dipindahkan ke meja, petugas atau instansi lain); perubahan ini "
@@ -74,6 +86,14 @@ _MODELS: dict[Entity, type[BaseModel]] = {
 _KEY_FIELD: dict[Entity, str] = {Entity.CATEGORY: "code"}
 
 
+@dataclass(frozen=True)
+class Walk:
+    """A walk of the feed from its beginning, under way."""
+
+    restore: int | None = None
+    """Its number when it follows a server restore (see the module)."""
+
+
 @dataclass
 class PullStats:
     pages: int = 0
@@ -83,6 +103,10 @@ class PullStats:
     """Queued mutations turned into conflicts by evictions."""
     quarantined: int = 0
     rebootstrapped: bool = False
+    server_restored: bool = False
+    """The server answered that its database is another one (restored from a backup)."""
+    resent: int = 0
+    """Acknowledged mutations put back in the outbox because of that."""
 
 
 def _quarantine_change(conn: sqlite3.Connection, change: FeedChange, reason: str, stats: PullStats) -> None:
@@ -156,10 +180,11 @@ def _ids_json(ids: Iterable[str]) -> str:
 class PageWriter:
     """Writes one page of changes inside the caller's transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, stats: PullStats, *, mark_seen: bool) -> None:
+    def __init__(self, conn: sqlite3.Connection, stats: PullStats, *, walk: Walk | None) -> None:
         self.conn = conn
         self.stats = stats
-        self.mark_seen = mark_seen
+        self.mark_seen = walk is not None
+        self.restore = walk.restore if walk is not None else None
 
     def write(self, items: Iterable[FeedChange | Unparsed]) -> None:
         for (entity, op), run in itertools.groupby(items, key=_kind):
@@ -201,13 +226,14 @@ class PageWriter:
             return
         ids = [str(d["id"]) for d in valid]
         before = complaints.versions(self.conn, ids)
-        result = complaints.upsert_many(self.conn, valid)
+        server_wins = self.restore is not None
+        result = complaints.upsert_many(self.conn, valid, server_wins=server_wins)
         self.stats.quarantined += result.quarantined
         newest: dict[str, int] = {}
         for data in valid:
             newest[str(data["id"])] = max(newest.get(str(data["id"]), 0), int(data["version"]))
         # Only where the server's copy was written (not stale) do the queued mutations go back on top.
-        written = [i for i, v in newest.items() if i not in before or v >= before[i]]
+        written = [i for i, v in newest.items() if server_wins or i not in before or v >= before[i]]
         pending = [
             r[0]
             for r in self.conn.execute(
@@ -230,6 +256,8 @@ class PageWriter:
         valid = [d for c in changes if (d := _checked(self.conn, c, self.stats)) is not None]
         if valid:
             self.stats.quarantined += upsert(self.conn, valid).quarantined
+            if self.restore is not None:
+                timeline.mark_walked(self.conn, [str(d["id"]) for d in valid], self.restore)
 
     def _reference(self, entity: RefEntity, changes: list[FeedChange]) -> None:
         for change in changes:
@@ -254,7 +282,19 @@ def start_rebootstrap(conn: sqlite3.Connection) -> None:
     conn.execute(f"DELETE FROM {SEEN_TABLE}")
 
 
-def _prune_unseen(conn: sqlite3.Connection, stats: PullStats) -> None:
+def server_restored(conn: sqlite3.Connection, now: datetime) -> list[OutboxEntry]:
+    """Make ready for a walk of a server whose database went back to a backup (see the module); returns the
+    mutations queued again."""
+    again = outbox.send_again(conn, now)
+    notes = [str(e.payload.get("update_id")) for e in again if e.op == optimistic.Op.UPDATE]
+    timeline.hold_pending(conn, notes)
+    walk = int(sync_state.get(conn, LAST_RESTORE_WALK_KEY) or 0) + 1
+    sync_state.put(conn, LAST_RESTORE_WALK_KEY, str(walk))
+    sync_state.put(conn, RESTORE_WALK_KEY, str(walk))
+    return again
+
+
+def _prune_unseen(conn: sqlite3.Connection, stats: PullStats, walk: Walk) -> None:
     while True:
         ids = [
             r[0]
@@ -267,6 +307,9 @@ def _prune_unseen(conn: sqlite3.Connection, stats: PullStats) -> None:
         for complaint_id in ids:
             stats.conflicts += mark_evicted(conn, complaint_id)
             stats.evicted += 1
+    if walk.restore is not None:
+        timeline.drop_unwalked(conn, walk.restore)
+        sync_state.delete(conn, RESTORE_WALK_KEY)
     sync_state.delete(conn, REBOOTSTRAP_KEY)
     conn.execute("DROP TABLE IF EXISTS temp.sync_seen")
 
@@ -275,22 +318,33 @@ Progress = Callable[[PullStats], None]
 
 
 class Puller:
-    def __init__(self, store: Store, client: ApiClient, *, page_size: int = 500) -> None:
+    def __init__(
+        self,
+        store: Store,
+        client: ApiClient,
+        *,
+        page_size: int = 500,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.store = store
         self.client = client
         self.page_size = page_size
+        self.now = now
 
-    def _position(self) -> tuple[str, bool]:
-        """The cursor to continue from, and whether a rebootstrap walk is under way."""
+    def _position(self) -> tuple[str, Walk | None]:
+        """The cursor to continue from, and the walk under way if one is."""
         with self.store.transaction() as conn:
-            rebootstrap = sync_state.get(conn, REBOOTSTRAP_KEY) is not None
-            if rebootstrap and not _seen_table_exists(conn):
+            if sync_state.get(conn, REBOOTSTRAP_KEY) is None:
+                return sync_state.cursor(conn) or "", None
+            if not _seen_table_exists(conn):
                 # The walk's marks died with an earlier process: start the walk over.
                 start_rebootstrap(conn)
-            return sync_state.cursor(conn) or "", rebootstrap
+            restore = sync_state.get(conn, RESTORE_WALK_KEY)
+            return sync_state.cursor(conn) or "", Walk(int(restore) if restore is not None else None)
 
-    def pull(self, progress: Progress | None = None) -> PullStats:
+    def pull(self, progress: Progress | None = None, stats: PullStats | None = None) -> PullStats:
         """Pull until the feed has no more; raises the client's errors (the cursor stays where it was).
+        ``stats`` (updated as it goes) still tells what was done when the pull ends with an exception.
 
         The next page is fetched while this one is written, so the server's time and the cache's overlap.
         While catching up, pages that have already arrived share a transaction (up to ``BATCH_SECONDS`` of
@@ -299,14 +353,14 @@ class Puller:
         network (a slow link would hold the write lock the UI's own actions need), and a page fetched ahead
         but never stored (an error, a killed process) is fetched again next time.
         """
-        stats = PullStats()
+        stats = stats if stats is not None else PullStats()
         restarted = False
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sambat-feed") as fetcher:
 
             def fetch(cursor: str) -> Future[FeedPage]:
                 return fetcher.submit(self.client.changes, cursor, self.page_size)
 
-            cursor, rebootstrap = self._position()
+            cursor, walk = self._position()
             ahead = fetch(cursor)
             while True:
                 try:
@@ -315,12 +369,15 @@ class Puller:
                     if error.status == 410 and cursor and not restarted:
                         restarted = stats.rebootstrapped = True
                         with self.store.transaction() as conn:
+                            if error.problem.get("reason") == CursorExpiredReason.OTHER_DATABASE:
+                                stats.server_restored = True
+                                stats.resent = len(server_restored(conn, self.now()))
                             start_rebootstrap(conn)
-                        cursor, rebootstrap = self._position()
+                        cursor, walk = self._position()
                         ahead = fetch(cursor)
                         continue
                     raise
-                page, following = self._store_batch(page, fetch, stats, mark_seen=rebootstrap)
+                page, following = self._store_batch(page, fetch, stats, walk=walk)
                 if progress is not None:
                     progress(stats)
                 if following is None:
@@ -333,7 +390,7 @@ class Puller:
         fetch: Callable[[str], Future[FeedPage]],
         stats: PullStats,
         *,
-        mark_seen: bool,
+        walk: Walk | None,
     ) -> tuple[FeedPage, Future[FeedPage] | None]:
         """Write ``page`` and the pages that have already arrived after it, in one transaction of at most
         ``BATCH_SECONDS``, each fetching the next as it starts; return the last page written and the fetch
@@ -342,7 +399,7 @@ class Puller:
             began = time.monotonic()
             while True:
                 ahead = fetch(page.next_cursor) if page.has_more else None
-                self._write_page(conn, page, stats, mark_seen=mark_seen)
+                self._write_page(conn, page, stats, walk=walk)
                 if ahead is None or not ahead.done() or ahead.exception() is not None:
                     return page, ahead
                 if time.monotonic() - began >= BATCH_SECONDS:
@@ -350,10 +407,10 @@ class Puller:
                 page = ahead.result()
 
     def _write_page(
-        self, conn: sqlite3.Connection, page: FeedPage, stats: PullStats, *, mark_seen: bool
+        self, conn: sqlite3.Connection, page: FeedPage, stats: PullStats, *, walk: Walk | None
     ) -> None:
-        PageWriter(conn, stats, mark_seen=mark_seen).write(page.items)
+        PageWriter(conn, stats, walk=walk).write(page.items)
         sync_state.set_cursor(conn, page.next_cursor)
-        if mark_seen and not page.has_more:
-            _prune_unseen(conn, stats)
+        if walk is not None and not page.has_more:
+            _prune_unseen(conn, stats, walk)
         stats.pages += 1

@@ -198,7 +198,7 @@ class Pusher:
         with self.store.transaction() as conn:
             # Discarded while it was on its way: the server has it all the same, so its answer is stored.
             if outbox.find(conn, entry.mutation_id) is not None:
-                outbox.remove(conn, entry.seq)
+                outbox.acknowledge(conn, entry.seq, self.now())
             if not complaints.versions(conn, [entry.complaint_id]):
                 # Confirmed after its complaint left the scope: the answer is an old copy of a complaint
                 # this user no longer sees; storing it would bring it back.

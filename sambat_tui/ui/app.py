@@ -411,6 +411,8 @@ class SambatApp(KeysInOrder, SupervisorAppKeys, App[None]):
                 self.notify(t("notify.sync_failed", error=report.error), severity="warning")
             else:
                 self.notify(t("notify.sync_done", pulled=report.pulled, pushed=report.pushed))
+        if report.server_restored:
+            self.notify(t("notify.server_restored", n=report.resent), severity="warning", timeout=30)
         if report.conflicts:
             self.notify(t("notify.sync_conflicts", n=report.conflicts), severity="error")
         if report.pulled or report.pushed or report.conflicts:

@@ -8,33 +8,21 @@ again must not apply them twice.
 
 from __future__ import annotations
 
-import io
 import shutil
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from sambat_tui import cli
 from sambat_tui.services.profiles import profile_paths
 from sambat_tui.store.db import Store
 from tests.support.damage import root_page, spoil
+from tests.support.headless import headless
 from tests.support.invariants import check_sync_invariants, queued_mutations
 from tests.support.server import CentralServer
 
 pytestmark = pytest.mark.e2e
 
 USER = "operator.dpuprpkp"
-
-
-def headless(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            code = cli.main(list(args))
-        except SystemExit as stop:
-            code = int(stop.code or 0)
-    return code, out.getvalue(), err.getvalue()
 
 
 def _copy(cache: Path, to: Path) -> None:

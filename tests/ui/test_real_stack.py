@@ -77,3 +77,47 @@ async def test_online_then_offline_on_the_real_stack(
     assert app.session is None and len(sessions) == 1
     with pytest.raises(StoreError, match="closed"), sessions[0].store.transaction():
         pass
+
+
+async def test_the_app_says_the_server_was_restored_and_sends_again(
+    fresh_server: CentralServer, client_home: Path, tmp_path: Path
+) -> None:
+    from sambat_tui.central import cli as central_cli
+    from sambat_tui.ui.i18n import set_language
+
+    ours = fresh_server.intake(title="Saluran air tersumbat di depan pasar")
+    assert main(["login", "--server", fresh_server.url, "--token", fresh_server.token(USER)]) == 0
+    backup = tmp_path / "central-backup.sqlite3"
+    assert central_cli.main(["backup", "--data-dir", str(fresh_server.data_dir), str(backup)]) == 0
+    profile = profile_paths()
+    app = SambatApp(lambda: Session.open(profile), AppOptions(sync_interval_seconds=3600, lang="en"))
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.press("5", "slash", *"Saluran", "enter")
+            await pilot.pause()
+            await pilot.press("t", "ctrl+r")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert fresh_server.complaint(ours["id"])["assignee_id"] == USER
+            with fresh_server.stopped():
+                assert (
+                    central_cli.main(["restore", str(backup), "--data-dir", str(fresh_server.data_dir)]) == 0
+                )
+            assert fresh_server.complaint(ours["id"])["assignee_id"] is None  # the restore lost the take
+
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            said = [n.message for n in app._notifications]
+            assert any("restored from a backup" in m and "1 change of yours" in m for m in said), said
+            await app.workers.wait_for_complete()  # the push the sync asked for after queuing again
+            await pilot.pause()
+            assert app.screen.query_one(StatusBar).state.pending == 0
+    finally:
+        app.close_session()
+        set_language("id")
+    assert fresh_server.complaint(ours["id"])["assignee_id"] == USER
