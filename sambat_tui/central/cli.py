@@ -186,8 +186,14 @@ def _writing(failed: str, work: Callable[[], str]) -> int:
 def _backup(args: argparse.Namespace) -> int:
     from sambat_tui.central.backup import back_up
 
+    destination = Path(args.destination)
+    if args.destination.endswith(("/", os.sep)) and not destination.is_dir():
+        # Path() drops the slash: without this, "backups/" would become a file named "backups".
+        _err(f"backup not written: there is no directory {args.destination}; create it first, or name a file")
+        return 1
+
     def work() -> str:
-        made = back_up(args.data_dir, args.destination)
+        made = back_up(args.data_dir, destination)
         source = args.data_dir / DB_FILENAME
         return (
             f"backup of {source} (schema {made.schema_version}, {made.bytes:,} bytes, checked): {made.path}"
@@ -302,7 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="copy the database, consistent and checked, beside the running server",
     )
-    backup.add_argument("destination", type=Path, help="a new file, or a directory to put a dated file in")
+    backup.add_argument(
+        "destination", help="a new file, or a directory to put a dated file in (DIR/: it must exist)"
+    )
     backup.set_defaults(run=_backup)
 
     restore = commands.add_parser(

@@ -94,6 +94,20 @@ def test_a_backup_never_replaces_a_file_and_leaves_nothing_when_it_cannot_be_wri
     )
 
 
+def test_a_destination_named_as_a_directory_must_be_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    assert cli.main(["migrate", "--data-dir", str(data)]) == 0
+    capsys.readouterr()
+    assert cli.main(["backup", "--data-dir", str(data), f"{tmp_path / 'backups'}/"]) == 1
+    assert "there is no directory" in capsys.readouterr().err
+    assert not (tmp_path / "backups").exists()  # not a file of that name either
+    (tmp_path / "backups").mkdir()
+    assert cli.main(["backup", "--data-dir", str(data), f"{tmp_path / 'backups'}/"]) == 0
+    assert [p.suffix for p in (tmp_path / "backups").iterdir()] == [".sqlite3"]
+
+
 def test_a_backup_is_another_database_that_says_whose_copy_it_is_and_from_when(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert cli.main(["migrate", "--data-dir", str(data)]) == 0
