@@ -54,8 +54,8 @@ def restore(data_dir: Path, backup: Path, *, now: datetime | None = None) -> Res
         except BaseException:
             _remove(partial)
             raise
-        # From here to the rename there is no database under the name: two renames in one directory. Should
-        # the second fail, both files stay where they are for an operator to see; none is removed.
+        # The database in place keeps its name until the copy takes it in one rename: a crash in between
+        # leaves the old database or the new one there, never none (a serve would start an empty one).
         aside = _move_aside(current, now or datetime.now(UTC))
         partial.replace(current)
         flush(data_dir)
@@ -123,8 +123,18 @@ def _move_aside(current: Path, now: datetime) -> tuple[Path, ...]:
         number += 1
         target = current.with_name(f"{current.name}.replaced-{stamp}-{number}")
     for side in present:
-        Path(f"{current}{side}").replace(f"{target}{side}")
+        if side == "":
+            _link_or_move(current, target)  # the copy's rename replaces the name in place
+        else:
+            Path(f"{current}{side}").replace(f"{target}{side}")
     return tuple(Path(f"{target}{side}") for side in present)
+
+
+def _link_or_move(current: Path, target: Path) -> None:
+    try:
+        os.link(current, target)
+    except OSError:  # a file system without hard links: a moment without a database, as a plain move has
+        current.replace(target)
 
 
 def _remove(path: Path) -> None:

@@ -216,6 +216,32 @@ def test_a_restore_cut_short_by_a_full_disk_leaves_the_database_in_place_and_no_
     assert _files(data_dir) == before
 
 
+def test_a_restore_killed_before_its_last_rename_leaves_the_old_database_under_its_name(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never a moment without ``central.sqlite3``: a ``serve`` started then would make an empty database, and
+    every desk would take it for a restore and walk it."""
+    backup = back_up(data_dir, data_dir.parent / "b.sqlite3", now=NOW).path
+    db = data_dir / DB_FILENAME
+    before = meta_of(db)
+    taken = Path.replace
+
+    def killed(self: Path, target: str | Path) -> Path:
+        if Path(target) == db:
+            raise KeyboardInterrupt  # the process dies before the copy takes the name
+        return taken(self, target)
+
+    monkeypatch.setattr(Path, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        restore(data_dir, backup, now=NOW)
+    monkeypatch.undo()
+    assert meta_of(db) == before  # the database in place, whole, as it was
+    [aside] = data_dir.glob(f"{DB_FILENAME}.replaced-*Z")
+    assert meta_of(aside) == before
+    restore(data_dir, backup, now=NOW)  # run again, it ends the job
+    assert meta_of(db)["forked_from"] == meta_of(backup)["epoch"]
+
+
 @pytest.mark.e2e
 def test_a_restore_is_refused_while_a_server_runs_on_the_data(
     fresh_server: CentralServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
