@@ -24,6 +24,7 @@ from sambat_tui.central.datalock import owning
 from sambat_tui.central.lineage import Lineage, fork, lineage_of
 from sambat_tui.central.migrations import MIGRATIONS
 from sambat_tui.central.storage import DB_FILENAME, StorageError
+from sambat_tui.domain.aside import aside_name
 
 SIDE_FILES = ("", "-wal", "-shm", "-journal")
 """A database is its file and these beside it; they move together or not at all."""
@@ -116,12 +117,7 @@ def _move_aside(current: Path, now: datetime) -> tuple[Path, ...]:
     present = [side for side in SIDE_FILES if Path(f"{current}{side}").exists()]
     if not present:
         return ()
-    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = current.with_name(f"{current.name}.replaced-{stamp}")
-    number = 1
-    while any(Path(f"{target}{side}").exists() for side in SIDE_FILES):
-        number += 1
-        target = current.with_name(f"{current.name}.replaced-{stamp}-{number}")
+    target = aside_name(current, "replaced", now, SIDE_FILES)
     for side in present:
         if side == "":
             _link_or_move(current, target)  # the copy's rename replaces the name in place

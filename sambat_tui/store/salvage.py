@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
+from sambat_tui.domain.aside import aside_name
 from sambat_tui.store import sync_state
 from sambat_tui.store.db import Store, connect_reader, lock_writer, release_writer
 
@@ -96,7 +97,7 @@ def rebuild(path: Path, *, force: bool = False, now: datetime | None = None) -> 
             _remove(fresh)
             raise
         Path(f"{fresh}.lock").unlink(missing_ok=True)
-        aside = _rename(path, _aside_name(path, now or datetime.now(UTC)))
+        aside = _rename(path, aside_name(path, "damaged", now or datetime.now(UTC), SIDE_FILES))
         _rename(fresh, path)
     finally:
         release_writer(path, lock)
@@ -107,17 +108,6 @@ def rebuild(path: Path, *, force: bool = False, now: datetime | None = None) -> 
 def _remove(path: Path) -> None:
     for side in (*SIDE_FILES, ".lock"):
         Path(f"{path}{side}").unlink(missing_ok=True)
-
-
-def _aside_name(path: Path, now: datetime) -> Path:
-    """``<path>.damaged-<UTC time>``, numbered when a file of that name (or its side files) exists."""
-    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.damaged-{stamp}")
-    number = 1
-    while any(Path(f"{target}{side}").exists() for side in SIDE_FILES):
-        number += 1
-        target = path.with_name(f"{path.name}.damaged-{stamp}-{number}")
-    return target
 
 
 def _rename(source: Path, target: Path) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import random
 import shutil
+import sqlite3
 import tempfile
 import unicodedata
 import uuid
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 from sambat_tui.domain.calendar import JAKARTA, WorkingCalendar
 from sambat_tui.domain.model import Status
 from sambat_tui.domain.query import ME, Criteria, DueOp, parse
+from sambat_tui.store import complaints
 from sambat_tui.store.db import Store
 
 NOW = datetime(2026, 3, 10, 3, 0, 0, tzinfo=UTC)  # a Tuesday, 10:00 WIB
@@ -342,3 +344,10 @@ QUERIES = (
     "status:selesai status:baru overdue",
 )
 PARSED = tuple(parse(q) for q in QUERIES)
+
+
+def pending_of(conn: sqlite3.Connection, complaint_id: str) -> int:
+    """The outbox rows the cache counts on a complaint."""
+    cached = complaints.get(conn, complaint_id)
+    assert cached is not None
+    return cached.pending

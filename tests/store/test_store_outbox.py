@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 
-from sambat_tui.store import complaints, outbox
-from sambat_tui.store.db import Store
+from sambat_tui.store import outbox
 from sambat_tui.store.outbox import OutboxError, OutboxState
-from tests.store.factory import NOW, make_complaint
+from tests.store.factory import NOW, make_complaint, pending_of
 
 A, B = make_complaint(1)["id"], make_complaint(2)["id"]
 
@@ -28,19 +27,6 @@ def add(conn: sqlite3.Connection, complaint_id: str, name: str, **payload: Any) 
         actor="operator.dpuprpkp",
         now=NOW,
     )
-
-
-@pytest.fixture
-def conn(store: Store) -> Any:
-    with store.transaction() as conn:
-        complaints.upsert_many(conn, [make_complaint(1), make_complaint(2)])
-        yield conn
-
-
-def pending_of(conn: sqlite3.Connection, complaint_id: str) -> int:
-    cached = complaints.get(conn, complaint_id)
-    assert cached is not None
-    return cached.pending
 
 
 def test_append_keeps_what_was_queued(conn: sqlite3.Connection) -> None:

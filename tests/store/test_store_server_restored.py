@@ -5,16 +5,12 @@ walk after the restore did not see again dropped at its end."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 from sambat_tui.store import complaints, outbox, search, timeline
-from sambat_tui.store.db import Store
 from sambat_tui.store.outbox import SENT_KEPT, OutboxState
-from tests.store.factory import NOW, iso, make_complaint
+from tests.store.factory import NOW, iso, make_complaint, pending_of
 
 A, B = make_complaint(1)["id"], make_complaint(2)["id"]
 
@@ -32,19 +28,6 @@ def add(conn: sqlite3.Connection, complaint_id: str, name: str, op: str = "trans
         actor="operator.dpuprpkp",
         now=NOW,
     )
-
-
-@pytest.fixture
-def conn(store: Store) -> Iterator[sqlite3.Connection]:
-    with store.transaction() as conn:
-        complaints.upsert_many(conn, [make_complaint(1), make_complaint(2)])
-        yield conn
-
-
-def pending_of(conn: sqlite3.Connection, complaint_id: str) -> int:
-    cached = complaints.get(conn, complaint_id)
-    assert cached is not None
-    return cached.pending
 
 
 def test_an_acknowledged_mutation_is_kept_and_comes_back_in_its_old_place(conn: sqlite3.Connection) -> None:
