@@ -2,7 +2,8 @@
 
 The cache is a copy of the server's data, but for two things: the outbox (changes made here that the server
 has not acknowledged) and the sync state that names the server and the signed-in user. ``rebuild`` reads what
-it can of those two from the damaged file, writes them into a new cache, and only then moves the damaged file
+it can of those two from the damaged file (and, in one pass, the acknowledged changes kept should the server
+be restored from a backup: ``outbox_sent``), writes them into a new cache, and only then moves the damaged file
 (with its ``-wal`` and ``-shm``) aside, under a name that says when. The next sync pulls the rest again: no
 cursor is carried over, so it reads the feed from its beginning.
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, NamedTuple
@@ -56,6 +57,8 @@ class Salvage(NamedTuple):
     unread: int
     complete: bool
     state: dict[str, str]
+    sent: tuple[dict[str, Any], ...] = ()
+    """Acknowledged changes kept for a server restore (``outbox_sent``), as far as one pass read them."""
 
 
 def check(path: Path) -> str | None:
@@ -92,7 +95,7 @@ def rebuild(path: Path, *, force: bool = False, now: datetime | None = None) -> 
         _remove(fresh)  # what an earlier attempt left, if it was cut short
         try:
             with Store.open(fresh) as store, store.transaction() as conn:
-                kept = restore(conn, found.rows, found.state)
+                kept = restore(conn, found.rows, found.state, found.sent)
         except BaseException:
             _remove(fresh)
             raise
@@ -128,7 +131,7 @@ def read_salvage(path: Path) -> Salvage:
         return Salvage([], 0, False, {})
     try:
         rows, unread, complete = _outbox_rows(conn)
-        return Salvage(rows, unread, complete, _kept_state(conn))
+        return Salvage(rows, unread, complete, _kept_state(conn), _sent_rows(conn))
     finally:
         conn.close()
 
@@ -197,27 +200,56 @@ def _read_until_broken(conn: sqlite3.Connection, sql: str) -> Iterator[int]:
         return
 
 
-def restore(conn: sqlite3.Connection, rows: list[dict[str, Any]], state: dict[str, str]) -> int:
-    """Write salvaged outbox rows (each column the new table has; ``seq`` kept, so the order is) and sync
-    state into a new cache; return the rows written. A row that fails the table's checks, or whose payload
-    is not JSON, is left out (it is still in the file aside)."""
-    columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(outbox)")}
-    kept = 0
-    for row in rows:
-        if not _plausible(row):
-            continue
-        names = [name for name in row if name in columns]
-        try:  # a refused insert is undone alone: SQLite aborts the statement, not the transaction
-            conn.execute(
-                f"INSERT INTO outbox ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-                [row[name] for name in names],
-            )
-        except sqlite3.IntegrityError:
-            continue
-        kept += 1
+def _sent_rows(conn: sqlite3.Connection) -> tuple[dict[str, Any], ...]:
+    """The acknowledged changes kept for a server restore, in one pass, up to where it breaks off: they
+    matter only should the server be restored from a backup, so no row-by-row search for them."""
+    found: list[dict[str, Any]] = []
+    try:
+        cursor = conn.execute("SELECT * FROM outbox_sent ORDER BY seq")
+        names = [str(d[0]) for d in cursor.description]
+        for values in cursor:
+            found.append(dict(zip(names, values, strict=True)))
+    except sqlite3.Error:  # a damaged page, or a cache from before the table
+        pass
+    return tuple(found)
+
+
+def restore(
+    conn: sqlite3.Connection,
+    rows: list[dict[str, Any]],
+    state: dict[str, str],
+    sent: Sequence[dict[str, Any]] = (),
+) -> int:
+    """Write salvaged outbox rows (each column the new table has; ``seq`` kept, so the order is), sync
+    state and acknowledged changes kept for a server restore into a new cache; return the outbox rows
+    written. A row that fails the table's checks, or whose payload is not JSON, is left out (it is still in
+    the file aside)."""
+    outbox_columns = _columns(conn, "outbox")
+    kept = sum(_insert(conn, "outbox", outbox_columns, row) for row in rows if _plausible(row))
+    sent_columns = _columns(conn, "outbox_sent")
+    for row in sent:
+        if _plausible(row):
+            _insert(conn, "outbox_sent", sent_columns, row)
     for key, value in state.items():
         sync_state.put(conn, key, value)
     return kept
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def _insert(conn: sqlite3.Connection, table: str, columns: set[str], row: dict[str, Any]) -> bool:
+    """Insert the columns of ``row`` that ``table`` has; False when the table refuses it."""
+    names = [name for name in row if name in columns]
+    try:  # a refused insert is undone alone: SQLite aborts the statement, not the transaction
+        conn.execute(
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [row[name] for name in names],
+        )
+    except sqlite3.IntegrityError:
+        return False
+    return True
 
 
 def _plausible(row: dict[str, Any]) -> bool:

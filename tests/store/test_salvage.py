@@ -190,3 +190,21 @@ def test_a_salvaged_row_the_new_table_refuses_is_left_out_and_the_rest_are_kept(
     with Store.open(tmp_path / "new.sqlite3") as store, store.transaction() as conn:
         assert salvage.restore(conn, salvaged, {}) == 2
     assert sorted(_outbox_rows(tmp_path / "new.sqlite3")) == [salvaged[0]["seq"], salvaged[2]["seq"]]
+
+
+def test_a_rebuild_keeps_what_the_server_acknowledged_for_a_later_server_restore(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite3"
+    _filled(path)
+    with Store.open(path) as store, store.transaction() as conn:
+        acked = [e for e in outbox.list_entries(conn, limit=5) if e.state is outbox.OutboxState.PENDING][:3]
+        for entry in acked:
+            outbox.acknowledge(conn, entry.seq, NOW)
+    assert rebuild(path, force=True, now=NOW).kept == QUEUED - 3
+    with Store.open(path) as store, store.transaction() as conn:
+        assert outbox.sent_count(conn) == 3
+        again = outbox.send_again(conn, NOW + timedelta(days=1))
+
+    def key(entry: outbox.OutboxEntry) -> tuple[object, ...]:
+        return entry.seq, entry.mutation_id, entry.payload
+
+    assert [key(e) for e in again] == [key(e) for e in acked]
