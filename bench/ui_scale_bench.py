@@ -406,8 +406,6 @@ def measure_starts(cache: Cache, runs: int) -> tuple[list[Start], list[Start]]:
 class Keys:
     times: dict[str, tuple[list[float], list[float], list[int]]] = field(default_factory=dict)
     rss_after: tuple[float, float] = (0.0, 0.0)
-    rss_before: tuple[float, float] = (0.0, 0.0)
-    """Before the first key (after the first frame and a second of quiet)."""
 
     def add(self, name: str, answer: tuple[float, float, int]) -> None:
         first, end, size = self.times.setdefault(name, ([], [], []))
@@ -459,10 +457,7 @@ def measure_floor(reps: int) -> Keys:
     with running(*FLOOR) as child:
         child.wait_for(b"FLOOR-READY", 0, limit=120)
         child.settle(1.0)
-        result.rss_before = child.memory()
         press_moves(child, result, reps)
-        child.settle(0.5)
-        result.rss_after = child.memory()
     return result
 
 
@@ -632,12 +627,6 @@ def run(directory: Path, sizes: Sizes, command: str) -> int:
         f" engine: {synced_rss:6.1f} ({synced_rss / base_rss:.2f}x)"
     )
     print(f"  DataTable {sizes.table_rows:,} rows after its first frame {table_rss:6.1f}")
-    # What Textual itself keeps after drawing the same moves (its caches of strips, segments and styles):
-    # the part of our growth after the keys that any Textual app drawing these screens has.
-    print(
-        f"  Textual's floor (no data, same moves): first frame {floor.rss_before[0]:6.1f},"
-        f" after the moves {floor.rss_after[0]:6.1f} (+{floor.rss_after[0] - floor.rss_before[0]:.1f})"
-    )
     worst = max(keys.rss_after[0], statistics.median(s.rss for s in mine)) / base_rss
     print(f"  worst ratio at {big.n:,}: {worst:.2f}x (target <= 1.3x: {verdict(worst <= 1.3)})")
     print(f"at end: {load_average()}")
