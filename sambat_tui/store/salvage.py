@@ -3,9 +3,9 @@
 The cache is a copy of the server's data, but for two things: the outbox (changes made here that the server
 has not acknowledged) and the sync state that names the server and the signed-in user. ``rebuild`` reads what
 it can of those two from the damaged file (and, in one pass, the acknowledged changes kept should the server
-be restored from a backup: ``outbox_sent``), writes them into a new cache, and only then moves the damaged file
-(with its ``-wal`` and ``-shm``) aside, under a name that says when. The next sync pulls the rest again: no
-cursor is carried over, so it reads the feed from its beginning.
+be restored from a backup: ``outbox_sent``), writes them into a new cache, and only then moves the damaged
+file (with its ``-wal`` and ``-shm``) aside, under a name that says when. The next sync pulls the rest again:
+no cursor is carried over, so it reads the feed from its beginning.
 
 Nothing is deleted: the damaged file stays where ``Rebuilt.aside`` says. A change that the server had applied
 but whose acknowledgement the damage ate is sent again under its own mutation id, and the server applies a
