@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sambat_tui.central.storage import unreadable
 from sambat_tui.contract import PROBLEM_KINDS, PROBLEM_MEDIA_TYPE, Problem, ProblemCode, problem_type
 
 log = logging.getLogger(__name__)
@@ -130,20 +131,20 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(ProblemCode.INTERNAL_ERROR, "Kesalahan tak terduga / unexpected error")
 
     async def on_database_error(request: Request, exc: Exception) -> Response:
-        if getattr(exc, "sqlite_errorcode", None) != SQLITE_FULL:
-            return await on_crash(request, exc)
-        log.error("the disk holding the database is full: %s %s refused", request.method, request.url.path)
-        return storage_full_response(request.url.path)
+        refused = database_refusal(exc, request.method, request.url.path)
+        return refused if refused is not None else await on_crash(request, exc)
 
     app.add_exception_handler(ApiProblem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(sqlite3.OperationalError, on_database_error)
+    app.add_exception_handler(sqlite3.DatabaseError, on_database_error)
     app.add_exception_handler(Exception, on_crash)
 
 
 SQLITE_FULL = 13
 STORAGE_RETRY_SECONDS = 60
+UNREADABLE_RETRY_SECONDS = 300
+"""A damaged database waits for a person (a restore): no sooner than this is worth asking again."""
 """What a 503 ``storage_full`` tells a client to wait: an operator has to free space first."""
 
 
@@ -154,6 +155,34 @@ def storage_full_response(path: str) -> Response:
         "the server's storage is full; nothing was saved, try again later"
     )
     return come_back_later(path, ProblemCode.STORAGE_FULL, text, str(STORAGE_RETRY_SECONDS))
+
+
+def database_refusal(error: BaseException, method: str, path: str) -> Response | None:
+    """The answer to a request the database refused for a reason an operator must see to (its disk is full,
+    it cannot be read), logged as one line for them rather than as a traceback; None for any other error."""
+    if unreadable(error):
+        log.error(
+            "the database cannot be read (%s): %s %s refused. Stop the server and put the last backup in"
+            " place with `sambat-central restore BACKUP`",
+            error,
+            method,
+            path,
+        )
+        return storage_unreadable_response(path)
+    if getattr(error, "sqlite_errorcode", None) == SQLITE_FULL:
+        log.error("the disk holding the database is full: %s %s refused", method, path)
+        return storage_full_response(path)
+    return None
+
+
+def storage_unreadable_response(path: str) -> Response:
+    """503: the database cannot be read; nothing was done, and the client asks again later (Retry-After),
+    by when its operator may have restored it."""
+    text = (
+        "Basis data server tidak bisa dibaca; tidak ada yang diubah, coba lagi nanti / "
+        "the server's database cannot be read; nothing was changed, try again later"
+    )
+    return come_back_later(path, ProblemCode.STORAGE_UNREADABLE, text, str(UNREADABLE_RETRY_SECONDS))
 
 
 def come_back_later(path: str, code: ProblemCode, text: str, retry_after: str) -> Response:

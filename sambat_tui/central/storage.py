@@ -69,6 +69,12 @@ _UNREADABLE = frozenset({10, 11, 26})
 SQLITE_CORRUPT, SQLITE_NOTADB. (The client's store tells them apart too; it shares no code with this.)"""
 
 
+def unreadable(error: BaseException) -> bool:
+    """Whether ``error`` says the database cannot be read (damaged, or its disk failed a read)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(error, sqlite3.Error) and isinstance(code, int) and code & 0xFF in _UNREADABLE
+
+
 @contextmanager
 def readable(path: Path) -> Iterator[None]:
     """Raise an error that says the database at ``path`` cannot be read as a ``StorageError`` that says what
@@ -76,8 +82,7 @@ def readable(path: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as error:
-        code = getattr(error, "sqlite_errorcode", None)
-        if not isinstance(code, int) or code & 0xFF not in _UNREADABLE:
+        if not unreadable(error):
             raise
         raise StorageError(
             f"the database {path} cannot be read ({error}): it is damaged, or its disk failed a read. It was"

@@ -27,6 +27,7 @@ class ProblemCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     INTERNAL_ERROR = "internal_error"
     STORAGE_FULL = "storage_full"
+    STORAGE_UNREADABLE = "storage_unreadable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,9 @@ PROBLEM_KINDS: dict[ProblemCode, ProblemKind] = {
     ProblemCode.RATE_LIMITED: ProblemKind(429, "Terlalu banyak permintaan", "Too many requests"),
     ProblemCode.INTERNAL_ERROR: ProblemKind(500, "Kesalahan pada server", "Internal server error"),
     ProblemCode.STORAGE_FULL: ProblemKind(503, "Penyimpanan server penuh", "Server storage full"),
+    ProblemCode.STORAGE_UNREADABLE: ProblemKind(
+        503, "Basis data server tidak bisa dibaca", "Server database unreadable"
+    ),
 }
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from functools import partial
+from pathlib import Path
+
+import pytest
 
 from sambat_tui.central.open311.keys import issue_key
 from tests.central.open311_support import BASE, assert_json_errors
 from tests.central.support import Api, assert_problem
+from tests.support.damage import spoil_all_but_the_header
 
 
 def test_unknown_route_is_a_not_found_problem(api: Api) -> None:
@@ -60,6 +66,42 @@ def test_server_errors_are_problems_too(api: Api, monkeypatch: object) -> None:
     monkeypatch.setattr("sambat_tui.central.routes.directory.json_response", explode)
     body = assert_problem(api.get("/v1/agencies", "coordinator"), 500, "internal_error")
     assert "disk on fire" not in body["detail"]
+
+
+def _read_a_damaged_page(directory: Path) -> Callable[..., None]:
+    """A stand-in that meets SQLite's own error for a damaged page, with its own result code."""
+    damaged = directory / "damaged.sqlite3"
+    with closing(sqlite3.connect(damaged)) as conn, conn:
+        conn.execute("CREATE TABLE t (x TEXT)")
+        conn.executemany("INSERT INTO t VALUES (?)", [("x" * 500,)] * 200)
+    spoil_all_but_the_header(damaged)
+
+    def read(*args: object, **kwargs: object) -> None:
+        with closing(sqlite3.connect(damaged)) as conn:
+            conn.execute("SELECT count(*) FROM t").fetchone()
+
+    return read
+
+
+def test_a_database_that_cannot_be_read_is_a_503_with_words_for_the_operator_not_a_traceback(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("sambat_tui.central.routes.directory.json_response", _read_a_damaged_page(tmp_path))
+    with caplog.at_level(logging.ERROR, logger="sambat_tui.central.problems"):
+        refused = api.get("/v1/agencies", "coordinator")
+    problem = assert_problem(refused, 503, "storage_unreadable")
+    assert refused.headers["retry-after"] == "300" and "nothing was changed" in problem["detail"]
+    [record] = caplog.records
+    assert "sambat-central restore" in record.getMessage() and record.exc_info is None
+
+
+def test_an_open311_request_on_a_database_that_cannot_be_read_answers_in_georeport_form(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sambat_tui.central.open311.router._format", _read_a_damaged_page(tmp_path))
+    refused = api.client.get(f"{BASE}/services.json")
+    [description] = assert_json_errors(refused, 503)
+    assert "tidak bisa dibaca" in description and refused.headers["retry-after"] == "300"
 
 
 @contextmanager

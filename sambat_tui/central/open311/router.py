@@ -50,7 +50,7 @@ from sambat_tui.central.open311.services import (
 )
 from sambat_tui.central.open311.submit import json_pairs, submit
 from sambat_tui.central.open311.views import Snapshot, requests_document, update_documents, w3c
-from sambat_tui.central.problems import SQLITE_FULL, storage_full_response
+from sambat_tui.central.problems import database_refusal
 from sambat_tui.domain.model import Status
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,10 @@ def _guarded(endpoint: Endpoint) -> Callable[[Request], Response]:
         except Open311Error as error:
             error.format = fmt
             return error_response(error)
-        except Exception:
+        except Exception as error:
+            refused = database_refusal(error, f"Open311 {request.method}", request.url.path)
+            if refused is not None:
+                return refused
             log.exception("Open311 %s %s failed", request.method, request.url.path)
             failure = Open311Error(500, "Kesalahan pada server / server error")
             failure.format = fmt
@@ -319,9 +322,9 @@ def build_router(config: Open311Config | None = None) -> APIRouter:
             error.format = fmt
             return error_response(error)
         except Exception as error:
-            if getattr(error, "sqlite_errorcode", None) == SQLITE_FULL:
-                log.error("the disk holding the database is full: Open311 POST %s refused", request.url.path)
-                return storage_full_response(request.url.path)
+            refused = database_refusal(error, "Open311 POST", request.url.path)
+            if refused is not None:
+                return refused
             log.exception("Open311 POST %s failed", request.url.path)
             failure = Open311Error(500, "Kesalahan pada server / server error")
             failure.format = fmt
