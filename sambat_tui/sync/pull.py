@@ -68,6 +68,13 @@ EVICTED_REASON = (
     "change was sent"
 )
 
+NOT_ON_RESTORED_SERVER_REASON = (
+    "Pengaduan ini tidak ada, atau bukan lagi lingkup Anda, di basis data server yang dipulihkan dari "
+    "cadangan (mungkin masuk sesudah cadangan itu dibuat); perubahan ini belum terkirim / the complaint is "
+    "not in your scope on the server's database restored from a backup (it may have come in after that "
+    "backup); this change was not sent"
+)
+
 BATCH_SECONDS = 0.5
 """The longest a catching-up pull writes before it commits (and lets the UI's own writes in)."""
 
@@ -136,7 +143,7 @@ def _kind(item: FeedChange | Unparsed) -> tuple[str, str]:
     return ("", "") if isinstance(item, Unparsed) else (item.entity, item.op)
 
 
-def mark_evicted(conn: sqlite3.Connection, complaint_id: str) -> int:
+def mark_evicted(conn: sqlite3.Connection, complaint_id: str, reason: str = EVICTED_REASON) -> int:
     """Drop a complaint that left the scope; its queued mutations become conflicts. Returns how many.
 
     Except one that was sent before (``attempts`` > 0) and never acknowledged: the server may have it (a
@@ -148,7 +155,7 @@ def mark_evicted(conn: sqlite3.Connection, complaint_id: str) -> int:
     marked = 0
     for entry in complaints.evict(conn, complaint_id):
         if entry.attempts == 0:
-            outbox.mark_conflict(conn, entry.seq, EVICTED_REASON, "evicted")
+            outbox.mark_conflict(conn, entry.seq, reason, "evicted")
             marked += 1
     return marked
 
@@ -295,6 +302,7 @@ def server_restored(conn: sqlite3.Connection, now: datetime) -> list[OutboxEntry
 
 
 def _prune_unseen(conn: sqlite3.Connection, stats: PullStats, walk: Walk) -> None:
+    reason = EVICTED_REASON if walk.restore is None else NOT_ON_RESTORED_SERVER_REASON
     while True:
         ids = [
             r[0]
@@ -305,7 +313,7 @@ def _prune_unseen(conn: sqlite3.Connection, stats: PullStats, walk: Walk) -> Non
         if not ids:
             break
         for complaint_id in ids:
-            stats.conflicts += mark_evicted(conn, complaint_id)
+            stats.conflicts += mark_evicted(conn, complaint_id, reason)
             stats.evicted += 1
     if walk.restore is not None:
         timeline.drop_unwalked(conn, walk.restore)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from sambat_tui import cli
 from sambat_tui.services.profiles import profile_paths
 from sambat_tui.store import complaints, outbox, timeline
 from sambat_tui.store.db import Store
@@ -53,24 +54,30 @@ def test_a_desk_sends_again_what_a_restore_took_from_the_server(
     lost_take = fresh_server.act(made[3]["id"], "take", "supervisor.dpuprpkp", "Diambil kepala seksi")
     late = fresh_server.intake(title="Pengaduan yang masuk sesudah cadangan")
     assert headless("sync")[0] == 0  # the server took them all; the backup has none of them
+    assert headless("take", late["public_ref"])[0] == 0  # the restored server will not know this complaint
+    assert headless("sync")[0] == 0
     with Store.open(cache) as store, store.read() as conn:
         assert complaints.get(conn, late["id"]) is not None
         assert lost_note_id in {e.id for e in timeline.for_complaint(conn, made[3]["id"])}
         taken = complaints.get(conn, made[3]["id"])
         assert taken is not None and taken.version == lost_take["complaint"]["version"]
-        assert outbox.sent_count(conn) == 3
+        assert outbox.sent_count(conn) == 4
 
     with fresh_server.stopped():
         assert central("restore", str(backup), "--data-dir", str(fresh_server.data_dir)) == 0
 
     code, out, said = headless("--lang", "en", "sync")
-    assert code == 0, said
-    assert "restored from a backup" in said and "3 change(s)" in said
+    assert code == cli.EXIT_CONFLICTS, said
+    assert "restored from a backup" in said and "4 change(s)" in said
     assert "3 sent" in out  # the take before the backup was answered from its idempotency record
+    assert "1 conflict(s)" in said  # the take of the complaint the restored server does not have
     with Store.open(cache) as store:
         check_sync_invariants(fresh_server, store, USER, expected)
         with store.read() as conn:
             assert complaints.get(conn, late["id"]) is None
+            [conflict] = outbox.list_entries(conn)
+            assert conflict.complaint_id == late["id"] and conflict.state is outbox.OutboxState.CONFLICT
+            assert "restored from a backup" in (conflict.server_reason or "")
             assert lost_note_id not in {e.id for e in timeline.for_complaint(conn, made[3]["id"])}
             restored = complaints.get(conn, made[3]["id"])  # the server's older copy won over the cache's
             assert restored is not None and restored.version < lost_take["complaint"]["version"]
@@ -78,7 +85,7 @@ def test_a_desk_sends_again_what_a_restore_took_from_the_server(
             assert outbox.sent_count(conn) == 3  # kept again, for a second restore
 
     code, out, said = headless("--lang", "en", "sync")
-    assert code == 0 and "restored" not in said and "0 sent" in out
+    assert code == cli.EXIT_CONFLICTS and "restored" not in said and "0 sent" in out
 
 
 class _LinkGoes(ApiClient):
