@@ -61,18 +61,30 @@ def back_up(data_dir: Path, destination: Path, *, now: datetime | None = None) -
     return Backup(target, target.stat().st_size, version)
 
 
-def _copy(source: Path, partial: Path, moment: datetime) -> int:
-    """The backup itself, into ``partial`` (created 0600: it holds reporters' names and contacts); its
-    schema version. ``moment``, taken before the copy, is its ``snapshot_at``: all recorded by then is in."""
+def copy_into(src: sqlite3.Connection, partial: Path) -> sqlite3.Connection:
+    """The database on ``src`` copied whole into the new file ``partial`` (created 0600: it holds reporters'
+    names and contacts), as one file with no ``-wal``; the copy's connection, for the caller to check, fork
+    and close. ``backup`` and ``restore`` both copy this way."""
     os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    with (
-        readable(source),
-        contextlib.closing(_reader(source)) as src,
-        contextlib.closing(sqlite3.connect(partial)) as dst,
-    ):
+    dst = sqlite3.connect(partial)
+    try:
         src.backup(dst)  # all pages in one step: one snapshot (stepping restarts when the server writes)
         # The copy inherits WAL mode; as a file to keep and move, one file without a -wal is better.
         dst.execute("PRAGMA journal_mode = DELETE")
+    except BaseException:
+        dst.close()
+        raise
+    return dst
+
+
+def _copy(source: Path, partial: Path, moment: datetime) -> int:
+    """The backup itself, into ``partial``; its schema version. ``moment``, taken before the copy, is its
+    ``snapshot_at``: all recorded by then is in."""
+    with (
+        readable(source),
+        contextlib.closing(_reader(source)) as src,
+        contextlib.closing(copy_into(src, partial)) as dst,
+    ):
         copied = lineage_of(dst, source)
         fork(dst, forked_from=copied.epoch, snapshot_at=moment)
         found = quick_check(dst)

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from sambat_tui.central.backup import flush, quick_check
+from sambat_tui.central.backup import copy_into, flush, quick_check
 from sambat_tui.central.datalock import owning
 from sambat_tui.central.lineage import Lineage, fork, lineage_of
 from sambat_tui.central.migrations import MIGRATIONS
@@ -96,13 +96,10 @@ def _reader(backup: Path) -> sqlite3.Connection:
 
 
 def _copy(backup: Path, partial: Path, found: Lineage) -> None:
-    """The backup copied into ``partial`` (created 0600: it holds reporters' names and contacts), checked
-    page by page, and forked: a fresh epoch, ``forked_from`` the backup's, its ``snapshot_at`` kept."""
-    os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    """The backup copied into ``partial``, checked page by page, and forked: a fresh epoch, ``forked_from``
+    the backup's, its ``snapshot_at`` kept."""
     try:
-        with contextlib.closing(_reader(backup)) as src, contextlib.closing(sqlite3.connect(partial)) as dst:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")  # one file to rename: no -wal of its own
+        with contextlib.closing(_reader(backup)) as src, contextlib.closing(copy_into(src, partial)) as dst:
             problems = quick_check(dst)
             if problems is not None:
                 raise _refused(backup, f"failed its check ({problems})")
