@@ -303,11 +303,6 @@ def send_again(conn: sqlite3.Connection, now: datetime) -> list[OutboxEntry]:
     return [get(conn, seq) for seq in seqs]
 
 
-def sent_count(conn: sqlite3.Connection) -> int:
-    """Acknowledged mutations still kept (``SENT_KEPT``)."""
-    return int(conn.execute("SELECT count(*) FROM outbox_sent").fetchone()[0])
-
-
 def counts(conn: sqlite3.Connection) -> dict[OutboxState, int]:
     """Rows per state, for the status bar ("N pending, M conflicts")."""
     found = dict(conn.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall())

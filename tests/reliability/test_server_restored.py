@@ -20,6 +20,7 @@ from sambat_tui.store.db import Store
 from sambat_tui.sync.client import ApiClient, FeedPage
 from sambat_tui.sync.engine import SyncEngine
 from sambat_tui.sync.errors import Offline
+from tests.support.cache import sent_count
 from tests.support.headless import central, headless
 from tests.support.invariants import check_sync_invariants, queued_mutations
 from tests.support.server import CentralServer
@@ -61,7 +62,7 @@ def test_a_desk_sends_again_what_a_restore_took_from_the_server(
         assert lost_note_id in {e.id for e in timeline.for_complaint(conn, made[3]["id"])}
         taken = complaints.get(conn, made[3]["id"])
         assert taken is not None and taken.version == lost_take["complaint"]["version"]
-        assert outbox.sent_count(conn) == 4
+        assert sent_count(conn) == 4
 
     with fresh_server.stopped():
         assert central("restore", str(backup), "--data-dir", str(fresh_server.data_dir)) == 0
@@ -82,7 +83,7 @@ def test_a_desk_sends_again_what_a_restore_took_from_the_server(
             restored = complaints.get(conn, made[3]["id"])  # the server's older copy won over the cache's
             assert restored is not None and restored.version < lost_take["complaint"]["version"]
             assert restored.data["assignee_id"] is None
-            assert outbox.sent_count(conn) == 3  # kept again, for a second restore
+            assert sent_count(conn) == 3  # kept again, for a second restore
 
     code, out, said = headless("--lang", "en", "sync")
     assert code == cli.EXIT_CONFLICTS and "restored" not in said and "0 sent" in out

@@ -16,6 +16,7 @@ from sambat_tui.store import complaints, outbox, salvage, sync_state
 from sambat_tui.store.db import Store, StoreFull, StoreLocked
 from sambat_tui.store.salvage import Rebuilt, rebuild
 from tests.store.factory import make_complaint
+from tests.support.cache import sent_count
 from tests.support.damage import child_pages, root_page, spoil, spoil_all_but_the_header
 
 NOW = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
@@ -201,7 +202,7 @@ def test_a_rebuild_keeps_what_the_server_acknowledged_for_a_later_server_restore
             outbox.acknowledge(conn, entry.seq, NOW)
     assert rebuild(path, force=True, now=NOW).kept == QUEUED - 3
     with Store.open(path) as store, store.transaction() as conn:
-        assert outbox.sent_count(conn) == 3
+        assert sent_count(conn) == 3
         again = outbox.send_again(conn, NOW + timedelta(days=1))
 
     def key(entry: outbox.OutboxEntry) -> tuple[object, ...]:

@@ -11,6 +11,7 @@ from typing import Any
 from sambat_tui.store import complaints, outbox, search, timeline
 from sambat_tui.store.outbox import SENT_KEPT, OutboxState
 from tests.store.factory import NOW, iso, make_complaint, pending_of
+from tests.support.cache import sent_count
 
 A, B = make_complaint(1)["id"], make_complaint(2)["id"]
 
@@ -35,7 +36,7 @@ def test_an_acknowledged_mutation_is_kept_and_comes_back_in_its_old_place(conn: 
     outbox.acknowledge(conn, first.seq, NOW)
     outbox.acknowledge(conn, second.seq, NOW + timedelta(minutes=1))
     queued = add(conn, A, "a3")  # made after both were sent, still waiting
-    assert outbox.sent_count(conn) == 2 and pending_of(conn, A) == 1
+    assert sent_count(conn) == 2 and pending_of(conn, A) == 1
     again = outbox.send_again(conn, NOW + timedelta(days=1))
     assert [e.mutation_id for e in again] == ["a1", "a2"]
     assert [e.seq for e in again] == [first.seq, second.seq]
@@ -45,7 +46,7 @@ def test_an_acknowledged_mutation_is_kept_and_comes_back_in_its_old_place(conn: 
     assert [e.mutation_id for e in outbox.for_complaint(conn, A)] == ["a1", "a2", "a3"]
     assert queued.seq > second.seq
     assert pending_of(conn, A) == 3
-    assert outbox.sent_count(conn) == 0
+    assert sent_count(conn) == 0
     assert outbox.send_again(conn, NOW + timedelta(days=1)) == []
 
 
@@ -53,10 +54,10 @@ def test_what_is_older_than_the_keeping_time_is_forgotten(conn: sqlite3.Connecti
     old, recent = add(conn, A, "old"), add(conn, B, "recent")
     outbox.acknowledge(conn, old.seq, NOW)
     outbox.acknowledge(conn, recent.seq, NOW + SENT_KEPT)  # the old one is SENT_KEPT old now: still kept
-    assert outbox.sent_count(conn) == 2
+    assert sent_count(conn) == 2
     later = add(conn, B, "later")
     outbox.acknowledge(conn, later.seq, NOW + SENT_KEPT + timedelta(seconds=1))
-    assert outbox.sent_count(conn) == 2  # "old" went
+    assert sent_count(conn) == 2  # "old" went
     again = outbox.send_again(conn, NOW + SENT_KEPT + timedelta(seconds=1))
     assert [e.mutation_id for e in again] == ["recent", "later"]
     assert pending_of(conn, A) == 0 and pending_of(conn, B) == 2
@@ -72,7 +73,7 @@ def test_send_again_leaves_out_what_its_keeping_time_passed_since(conn: sqlite3.
 def test_a_discarded_mutation_is_not_kept(conn: sqlite3.Connection) -> None:
     entry = add(conn, A, "a1")
     outbox.remove(conn, entry.seq)
-    assert outbox.sent_count(conn) == 0
+    assert sent_count(conn) == 0
     assert outbox.send_again(conn, NOW) == []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import socket
+import sqlite3
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -149,3 +150,8 @@ def started_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, titles: Ite
     made = seeded_profile([wire_complaint(title=title) for title in titles])
     Session.open(made).close()
     return made
+
+
+def sent_count(conn: sqlite3.Connection) -> int:
+    """Acknowledged mutations the cache keeps to send again after a server restore (``outbox_sent``)."""
+    return int(conn.execute("SELECT count(*) FROM outbox_sent").fetchone()[0])
